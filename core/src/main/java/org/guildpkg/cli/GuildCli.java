@@ -1,0 +1,148 @@
+package org.guildpkg.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import org.guildpkg.GuildException;
+import org.guildpkg.spi.CliExtension;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code guild} command: global options and the subcommands of core and of every
+ * {@link CliExtension} on the class path.
+ *
+ * <p>Exit status: 0 on success, 1 on an error (one line on stderr starting {@code guild: }), 2 on a
+ * usage error.
+ */
+@Command(
+    name = "guild",
+    mixinStandardHelpOptions = true,
+    versionProvider = GuildCli.VersionProvider.class,
+    description = "Installable TensorFlow models, datasets and model sources for the JVM.",
+    subcommands = {CommandLine.HelpCommand.class})
+public final class GuildCli implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--home",
+      paramLabel = "DIR",
+      description = "Guild's home folder (default: $GUILD_HOME, else ~/.guild).")
+  Path home;
+
+  @Option(
+      names = "--offline",
+      description = "Make no network call at all (default: on when GUILD_OFFLINE=1).")
+  boolean offline;
+
+  /** The home folder: {@code --home}, else {@code $GUILD_HOME}, else {@code ~/.guild}. */
+  public Path home() {
+    if (home != null) {
+      return home.toAbsolutePath();
+    }
+    String env = System.getenv("GUILD_HOME");
+    if (env != null && !env.isBlank()) {
+      return Path.of(env).toAbsolutePath();
+    }
+    return Path.of(System.getProperty("user.home"), ".guild");
+  }
+
+  /** True when {@code --offline} or {@code GUILD_OFFLINE=1} asks for no network calls. */
+  public boolean offline() {
+    return offline || "1".equals(System.getenv("GUILD_OFFLINE"));
+  }
+
+  /** Where commands print results. */
+  public PrintWriter out() {
+    return spec.commandLine().getOut();
+  }
+
+  /** Where commands print progress and warnings. */
+  public PrintWriter err() {
+    return spec.commandLine().getErr();
+  }
+
+  @Override
+  public Integer call() {
+    spec.commandLine().usage(out());
+    return 0;
+  }
+
+  /** Builds the command line with core's subcommands and every extension's. */
+  public static CommandLine commandLine() {
+    CommandLine cl = new CommandLine(new GuildCli());
+    for (Object sub : CoreCommands.all()) {
+      cl.addSubcommand(sub);
+    }
+    for (CliExtension ext : CliExtension.all()) {
+      for (Object sub : ext.subcommands()) {
+        cl.addSubcommand(sub);
+      }
+    }
+    cl.setExecutionExceptionHandler(
+        (ex, commandLine, parseResult) -> {
+          GuildException ge = findGuildException(ex);
+          if (ge == null) {
+            commandLine.getErr().println("guild: internal error: " + ex);
+            ex.printStackTrace(commandLine.getErr());
+            return 1;
+          }
+          commandLine.getErr().println("guild: " + ge.getMessage());
+          commandLine.getErr().flush();
+          return 1;
+        });
+    cl.setParameterExceptionHandler(
+        (ex, args) -> {
+          CommandLine c = ex.getCommandLine();
+          c.getErr().println("guild: " + ex.getMessage());
+          c.getErr().println("Try '" + c.getCommandSpec().qualifiedName() + " --help'.");
+          c.getErr().flush();
+          return 2;
+        });
+    return cl;
+  }
+
+  private static GuildException findGuildException(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof GuildException ge) {
+        return ge;
+      }
+    }
+    return null;
+  }
+
+  /** Runs the command line and exits with its status. */
+  public static void main(String[] args) {
+    int status = commandLine().execute(args);
+    System.out.flush();
+    System.exit(status);
+  }
+
+  /** Reads the version Maven wrote into {@code org/guildpkg/version.properties}. */
+  public static final class VersionProvider implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"guild " + version()};
+    }
+  }
+
+  /** The version of this build of guild. */
+  public static String version() {
+    Properties p = new Properties();
+    try (InputStream in = GuildCli.class.getResourceAsStream("/org/guildpkg/version.properties")) {
+      if (in != null) {
+        p.load(in);
+      }
+    } catch (IOException e) {
+      // fall through to "unknown"
+    }
+    return p.getProperty("version", "unknown");
+  }
+}
