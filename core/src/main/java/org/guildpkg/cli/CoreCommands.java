@@ -1,5 +1,6 @@
 package org.guildpkg.cli;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /** The subcommands that core itself gives the {@code guild} command. */
@@ -8,6 +9,8 @@ final class CoreCommands {
 
   /** New instances of core's subcommands, in the order {@code guild --help} lists them. */
   static List<Object> all() {
-    return List.of();
+    List<Object> commands = new ArrayList<>();
+    // One line per subcommand, in the order `guild --help` lists them.
+    return commands;
   }
 }

@@ -1,0 +1,17 @@
+package org.guildpkg.tf.cli;
+
+import java.util.List;
+import org.guildpkg.spi.CliExtension;
+
+/** Adds tf-runtime's subcommands (TensorFlow work and converters) to the {@code guild} command. */
+public final class TfCliExtension implements CliExtension {
+  /** Creates the extension; {@link java.util.ServiceLoader} calls this. */
+  public TfCliExtension() {}
+
+  @Override
+  public List<Object> subcommands() {
+    return List.of(
+        // One line per subcommand, in the order `guild --help` lists them.
+        );
+  }
+}
