@@ -150,8 +150,8 @@ public final class TrainableModel implements AutoCloseable {
   }
 
   /**
-   * Loads a trainable SavedModel (one with {@code train} and {@code evaluate} signatures) to go
-   * on training it.
+   * Loads a SavedModel of the model interface to evaluate it or, when it has a {@code train}
+   * signature, to go on training it.
    *
    * @throws GuildException when the folder holds no SavedModel or it lacks a signature
    */
@@ -169,11 +169,12 @@ public final class TrainableModel implements AutoCloseable {
     for (Signature s : b.signatures()) {
       sigs.put(s.key(), s);
     }
-    for (String need : List.of(SERVING, TRAIN, EVALUATE)) {
+    for (String need : List.of(SERVING, EVALUATE)) {
       if (!sigs.containsKey(need)) {
         b.close();
         throw new GuildException(
-            dir + ": the SavedModel has no '" + need + "' signature, so it cannot be trained"
+            dir + ": the SavedModel has no '" + need + "' signature: it is not a model of"
+                + " docs/model-interface.md"
                 + " (signatures: " + String.join(", ", sigs.keySet()) + ")");
       }
     }

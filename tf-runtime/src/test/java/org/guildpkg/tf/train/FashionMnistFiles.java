@@ -48,6 +48,18 @@ final class FashionMnistFiles {
     }
   }
 
+  /** The split as training examples with Fashion-MNIST's features and classes. */
+  InMemoryExamples examples() {
+    return new InMemoryExamples(InputSpec.fashionMnist(), Map.of("image", images), labels);
+  }
+
+  private static final Map<String, InMemoryExamples> CACHE = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** The "train" or "t10k" split as examples, read once per test JVM. */
+  static InMemoryExamples split(String split) {
+    return CACHE.computeIfAbsent(split, s -> read(s).examples());
+  }
+
   int size() {
     return labels.length;
   }
