@@ -91,6 +91,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     metrics.set("dataset", ds.ref().toJson());
     if (run != null) {
       run.mergeMetrics(metrics);
+      RunPackage.write(run);
     }
     PrintWriter out = parent.out();
     if (json) {

@@ -1,5 +1,6 @@
 package org.guildpkg.tf.train;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
@@ -114,6 +115,8 @@ public final class TrainingJob {
       }
       req.baseModel().ifPresent(p -> info.put("base_model", p.toString()));
       info.set("dataset", req.dataset().toJson());
+      ArrayNode classes = info.putArray("classes");
+      req.train().classes().forEach(classes::add);
       info.put("batch_size", batch);
       info.put("seed", seed);
       info.put("total_steps", trainer.totalSteps());
@@ -179,6 +182,7 @@ public final class TrainingJob {
       info.put("status", "completed");
       info.put("finished", Instant.now().toString());
       run.writeInfo(info);
+      RunPackage.write(run);
       return run;
     }
   }

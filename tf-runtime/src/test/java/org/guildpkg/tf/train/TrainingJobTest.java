@@ -61,6 +61,15 @@ class TrainingJobTest {
     assertThat(total).isEqualTo(10_000);
     assertThat((double) diagonal / total).isEqualTo(e.accuracy());
     assertThat(e.toJson().path("accuracy").isNumber()).isTrue();
+
+    // The run is a package folder for the model package SOURCE+DATASET.
+    assertThat(Files.readString(run.path().resolve("GuildPkg")))
+        .contains("name = fashion-mnist-softmax+fashion-mnist", "version = 0.1", "type = model", "packager = packager");
+    var training = RunFolder.JSON.readTree(run.path().resolve("training.json").toFile());
+    assertThat(training.at("/lineage/source/name").asText()).isEqualTo("fashion-mnist-softmax-src");
+    assertThat(training.at("/lineage/dataset/name").asText()).isEqualTo("fashion-mnist");
+    assertThat(training.at("/lineage/flags/learning_rate").asText()).isEqualTo("0.5");
+    assertThat(training.at("/classes/9").asText()).isEqualTo("Ankle boot");
   }
 
   @Test
