@@ -107,6 +107,32 @@ class TrainingJobTest {
   }
 
   @Test
+  void aTrainedModelIsFineTunedWithoutItsSourceAndKeepsItsLineageFlags(@TempDir Path tmp) {
+    Path project = project(tmp, "fashion-mnist-softmax-src");
+    RunFolder base = TrainingJob.start(request(project, Map.of("batch_size", "50"), 100, 100), List.of());
+    Path other = tmp.resolve("elsewhere");
+    RunFolder tuned = TrainingJob.start(
+        new TrainingJob.Request(
+            Projects.runs(other), Optional.empty(), Optional.of(base.model()),
+            new PackageRef("fashion-mnist-softmax-src", "0"), base.flags(), DATASET,
+            FashionMnistFiles.split("train"), Map.of("seed", "5"), OptionalLong.of(150),
+            OptionalLong.empty(), 100),
+        List.of());
+    assertThat(tuned.completed()).isTrue();
+    assertThat(tuned.flags()).containsEntry("batch_size", "50").containsEntry("seed", "5")
+        .doesNotContainKey("learning_rate");
+    assertThat(tuned.info().path("base_model").asText()).isEqualTo(base.model().toString());
+    assertThat(tuned.metrics().path("steps").asLong()).isEqualTo(150);
+    assertThatThrownBy(() -> TrainingJob.start(
+        new TrainingJob.Request(
+            Projects.runs(other), Optional.empty(), Optional.of(base.model()),
+            new PackageRef("x", "0"), base.flags(), DATASET, FashionMnistFiles.split("train"),
+            Map.of("learning_rate", "0.1"), OptionalLong.of(1), OptionalLong.empty(), 100),
+        List.of()))
+        .hasMessage("unknown flag 'learning_rate'; this model's flags are: batch_size, epochs, seed");
+  }
+
+  @Test
   void anUnknownFlagOrABadValueIsAClearErrorAndMakesNoRun(@TempDir Path tmp) {
     Path project = project(tmp, "fashion-mnist-softmax-src");
     assertThatThrownBy(() -> TrainingJob.start(request(project, Map.of("learning_rat", "0.1"), 10, 10), List.of()))
