@@ -52,7 +52,7 @@ public final class TFRecordWriter implements AutoCloseable {
       OutputStream out =
           switch (compression) {
             case NONE -> new BufferedOutputStream(file, 1 << 16);
-            case GZIP -> new BufferedOutputStream(new GZIPOutputStream(file, 1 << 16), 1 << 16);
+            case GZIP -> new BufferedOutputStream(new GZIPOutputStream(file, 1 << 16, true), 1 << 16);
             case ZLIB ->
                 new BufferedOutputStream(
                     new DeflaterOutputStream(file, new Deflater(Deflater.DEFAULT_COMPRESSION), 1 << 16, true),

@@ -60,6 +60,24 @@ class TFRecordReaderWriterTest {
     assertThat(TFRecordReader.readAll(file)).containsExactlyElementsOf(records);
   }
 
+  @ParameterizedTest
+  @EnumSource(TFRecordCompression.class)
+  void flushedRecordsAreReadableWhileTheWriterStaysOpen(TFRecordCompression c) throws IOException {
+    Path file = dir.resolve("events.tfrecord");
+    try (TFRecordWriter w = TFRecordWriter.create(file, c)) {
+      w.write(new byte[] {1, 2, 3});
+      w.flush();
+      byte[] sofar = Files.readAllBytes(file);
+      Path copy = dir.resolve("copy");
+      Files.write(copy, sofar);
+      try (TFRecordReader r = TFRecordReader.open(copy, c)) {
+        assertThat(r.next()).isTrue();
+        assertThat(r.recordBytes()).containsExactly(1, 2, 3);
+      }
+      assertThat(w.records()).isEqualTo(1);
+    }
+  }
+
   @Test
   void anEmptyFileHasNoRecords() throws IOException {
     Path file = Files.createFile(dir.resolve("empty.tfrecord"));
