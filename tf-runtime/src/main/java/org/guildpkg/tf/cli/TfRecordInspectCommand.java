@@ -1,5 +1,6 @@
 package org.guildpkg.tf.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -11,6 +12,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.guildpkg.GuildException;
+import org.guildpkg.tf.data.DatasetInspector;
 import org.guildpkg.tf.data.Examples;
 import org.guildpkg.tf.data.FeatureSpec;
 import org.guildpkg.tf.data.TFRecordReader;
@@ -25,8 +27,8 @@ import picocli.CommandLine.ParentCommand;
 @Command(
     name = "inspect",
     mixinStandardHelpOptions = true,
-    description = "Show a TFRecord file's record count, compression, features (guessed from the"
-        + " first Example) and first records.")
+    description = "Show a TFRecord file's record count, compression, features (from the first"
+        + " Example, refined by a dataset.json beside the file) and first records.")
 final class TfRecordInspectCommand implements Callable<Integer> {
   private static final int SHOWN_VALUES = 8;
 
@@ -61,7 +63,15 @@ final class TfRecordInspectCommand implements Callable<Integer> {
           }
           Map<String, Feature> sorted = new TreeMap<>(e.getFeatures().getFeatureMap());
           if (r.records() == 1) {
-            sorted.forEach((k, v) -> features.set(k, FeatureSpec.infer(k, v).toJson().put("kind", Examples.kind(v))));
+            JsonNode hints = hints();
+            for (Map.Entry<String, Feature> f : sorted.entrySet()) {
+              ObjectNode spec = FeatureSpec.infer(f.getKey(), f.getValue()).toJson();
+              if (hints.path(f.getKey()).isObject()) {
+                spec.setAll((ObjectNode) hints.get(f.getKey()));
+                FeatureSpec.fromJson(f.getKey(), spec, hintsFile().toString()).check(e);
+              }
+              features.set(f.getKey(), spec.put("kind", Examples.kind(f.getValue())));
+            }
           }
           if (r.records() <= shown) {
             ObjectNode rec = first.addObject();
@@ -81,7 +91,7 @@ final class TfRecordInspectCommand implements Callable<Integer> {
     out.println("file:        " + file);
     out.println("compression: " + o.get("compression").asText());
     out.println("records:     " + o.get("records").asLong());
-    out.println("features (guessed from the first record):");
+    out.println("features (from the first record and any dataset.json beside the file):");
     features.fields().forEachRemaining(f -> out.println("  " + f.getKey() + ": " + f.getValue().get("kind").asText()
         + " -> " + f.getValue().get("dtype").asText() + " " + f.getValue().get("shape")));
     for (int i = 0; i < first.size(); i++) {
@@ -89,6 +99,18 @@ final class TfRecordInspectCommand implements Callable<Integer> {
       first.get(i).fields().forEachRemaining(f -> out.println("  " + f.getKey() + " = " + f.getValue().asText()));
     }
     return 0;
+  }
+
+  private Path hintsFile() {
+    return file.toAbsolutePath().getParent().resolve(DatasetInspector.HINTS_FILE);
+  }
+
+  /** The features of a dataset.json next to the file (as {@code from-idx} writes), if any. */
+  private JsonNode hints() throws java.io.IOException {
+    Path f = hintsFile();
+    return java.nio.file.Files.isRegularFile(f)
+        ? new ObjectMapper().readTree(f.toFile()).path("features")
+        : com.fasterxml.jackson.databind.node.MissingNode.getInstance();
   }
 
   /** A short text form of a feature's values. */

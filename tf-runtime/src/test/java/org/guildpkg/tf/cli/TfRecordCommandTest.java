@@ -49,6 +49,8 @@ class TfRecordCommandTest {
     assertThat(o.get("compression").asText()).isEqualTo("gzip");
     assertThat(o.at("/features/label/dtype").asText()).isEqualTo("int64");
     assertThat(o.at("/features/image/kind").asText()).isEqualTo("bytes_list");
+    assertThat(o.at("/features/image/dtype").asText()).isEqualTo("uint8");
+    assertThat(o.at("/features/image/shape").toString()).isEqualTo("[28,28]");
     assertThat(o.get("first")).hasSize(3);
   }
 
