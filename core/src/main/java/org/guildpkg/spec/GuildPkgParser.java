@@ -39,6 +39,7 @@ import org.slf4j.LoggerFactory;
  *   <li>removes an inline comment: {@code ;} or {@code #} after whitespace (or first in the
  *       value), up to the end of the line, so {@code type = source ; dataset | model} is
  *       {@code source}; a {@code #} inside a URL has no whitespace before it and stays;
+ *   <li>blanks out comment lines inside a continued value (ini4j would join them into it);
  *   <li>drops a trailing backslash that is followed by a blank line, a section header or the
  *       end of the file, so a value never swallows the next section;
  *   <li>records the line of every section and key, which ini4j does not report, for errors.
@@ -108,8 +109,10 @@ final class GuildPkgParser {
       String trimmed = line.strip();
       boolean commentLine = trimmed.startsWith(";") || trimmed.startsWith("#");
       if (trimmed.isEmpty() || commentLine) {
-        out.add(line);
-        continue; // ini4j skips these, also inside a continued value
+        // ini4j skips blank lines also inside a continued value, but would join a comment line
+        // into it: blank those out.
+        out.add(continuing ? "" : line);
+        continue;
       }
       Matcher sec = SECTION.matcher(stripInlineComment(line));
       if (!continuing && sec.matches()) {
