@@ -16,9 +16,9 @@ import picocli.CommandLine.ParentCommand;
     name = "package",
     mixinStandardHelpOptions = true,
     description = {
-      "Build NAME-VERSION.pkg.tar.zst from a package folder (GuildPkg, packager, files):"
-          + " fetch and verify the sources, run the packager's prepare, build, check and"
-          + " package functions, write a reproducible archive.",
+      "Build NAME-VERSION.pkg.tar.zst from a package folder.",
+      "Fetches and verifies the sources listed in the folder's GuildPkg, runs the packager's"
+          + " prepare, build, check and package functions, and writes a reproducible archive.",
       "Progress and the packager's output go to standard error; the archive's path is the last"
           + " line of standard output."
     })

@@ -7,7 +7,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -78,20 +77,6 @@ public final class PackageFolders {
         if (e.isFile()) {
           out.put(e.getName(), new String(tar.readAllBytes(), StandardCharsets.UTF_8));
         }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return out;
-  }
-
-  /** Entry names of a .pkg.tar.zst in order. */
-  public static List<String> entryNames(Path archive) {
-    List<String> out = new ArrayList<>();
-    try (InputStream in = new ZstdInputStream(Files.newInputStream(archive));
-        TarArchiveInputStream tar = new TarArchiveInputStream(in)) {
-      for (TarArchiveEntry e; (e = tar.getNextEntry()) != null; ) {
-        out.add(e.getName());
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);

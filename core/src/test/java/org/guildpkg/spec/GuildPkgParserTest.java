@@ -156,10 +156,22 @@ class GuildPkgParserTest {
   }
 
   @Test
-  void unknownKeysAreIgnoredNotErrors() throws IOException {
-    GuildPkg pkg = parse("[package]\nname = x\nversion = 1\ntype = source\nmaintainer = me\n"
-        + "[extra]\nfoo = bar\n");
+  void unknownKeysAreWarningsNotErrors() throws IOException {
+    java.io.PrintStream saved = System.err;
+    java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+    GuildPkg pkg;
+    try {
+      System.setErr(new java.io.PrintStream(err, true, StandardCharsets.UTF_8));
+      pkg = parse("[package]\nname = x\nversion = 1\ntype = source\nmaintainer = me\n"
+          + "[extra]\nfoo = bar\n");
+    } finally {
+      System.setErr(saved);
+    }
     assertThat(pkg.name().value()).isEqualTo("x");
+    // slf4j-simple (the test's logging backend) writes warnings to standard error.
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains("GuildPkg:5: unknown key 'maintainer' in [package] is ignored")
+        .contains("GuildPkg:7: unknown key 'foo' in [extra] is ignored");
   }
 
   @Test
