@@ -1,8 +1,8 @@
 package org.guildpkg.build;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.common.io.MoreFiles;
 import com.google.common.io.RecursiveDeleteOption;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -26,6 +26,7 @@ import org.guildpkg.archive.ArchiveWriter;
 import org.guildpkg.archive.Manifest;
 import org.guildpkg.archive.PackageFormat;
 import org.guildpkg.spec.GuildPkg;
+import org.guildpkg.spec.Source;
 import org.guildpkg.spi.PackageInspector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -259,7 +260,7 @@ public final class PackageBuilder {
     Set<Path> skip = new HashSet<>();
     skip.add(pkg.file());
     for (String s : pkg.sources()) {
-      org.guildpkg.spec.Source.parse(s).localPath().ifPresent(p -> skip.add(root.resolve(p)));
+      Source.parse(s).localPath().ifPresent(p -> skip.add(root.resolve(p)));
     }
     Files.walkFileTree(root, new SimpleFileVisitor<>() {
       @Override

@@ -50,9 +50,7 @@ final class SourceExtractor {
         unzip(file, root);
       } else if (isArchive(fileName)) {
         try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
-            InputStream in = TAR_GZ.stream().anyMatch(n::endsWith)
-                ? new GzipCompressorInputStream(raw, true)
-                : TAR_ZST.stream().anyMatch(n::endsWith) ? new ZstdCompressorInputStream(raw) : raw;
+            InputStream in = decompressed(raw, n);
             TarArchiveInputStream tar = new TarArchiveInputStream(in)) {
           untar(tar, root, fileName);
         }
@@ -64,6 +62,16 @@ final class SourceExtractor {
       throw new GuildException("cannot extract source " + fileName + " (" + file + ") into "
           + srcdir + ": " + e, e);
     }
+  }
+
+  private static InputStream decompressed(InputStream raw, String lowerCaseName)
+      throws IOException {
+    if (TAR_GZ.stream().anyMatch(lowerCaseName::endsWith)) {
+      return GzipCompressorInputStream.builder().setInputStream(raw)
+          .setDecompressConcatenated(true).get();
+    }
+    return TAR_ZST.stream().anyMatch(lowerCaseName::endsWith)
+        ? new ZstdCompressorInputStream(raw) : raw;
   }
 
   private static void untar(TarArchiveInputStream tar, Path root, String fileName)
