@@ -215,6 +215,25 @@ class SourcesTest {
   }
 
   @Test
+  void tarLinksPointingOutOfSrcdirAreRefused() throws IOException {
+    Path dir = tmp.resolve("pkg");
+    Files.createDirectories(dir);
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (TarArchiveOutputStream tar = new TarArchiveOutputStream(new GzipCompressorOutputStream(bytes))) {
+      TarArchiveEntry link = new TarArchiveEntry("top/passwd", TarArchiveEntry.LF_SYMLINK);
+      link.setLinkName("../../../etc/passwd");
+      tar.putArchiveEntry(link);
+      tar.closeArchiveEntry();
+    }
+    Files.write(dir.resolve("links.tgz"), bytes.toByteArray());
+    folder("links.tgz", "SKIP", Map.of());
+    assertThatThrownBy(() -> builder(dir).build())
+        .isInstanceOf(GuildException.class)
+        .hasMessageContaining("link top/passwd -> ../../../etc/passwd points outside $srcdir");
+    assertThat(PackageFolders.listing(out())).isEmpty();
+  }
+
+  @Test
   void genChecksumsComputesOneSumPerSourceInOrder() throws IOException {
     served.put("/files/r.txt", "remote".getBytes(StandardCharsets.UTF_8));
     Path dir = folder("l.txt " + base + "/files/r.txt", "SKIP SKIP", Map.of("l.txt", "local"));
