@@ -1,6 +1,9 @@
 package org.guildpkg.tf.model;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Collections;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -37,6 +40,27 @@ public record ModelSignature(
     Map<String, TensorSpec> out = new TreeMap<>();
     def.getOutputsMap().forEach((n, t) -> out.put(n, TensorSpec.of(t)));
     return new ModelSignature(key, def.getMethodName(), in, out);
+  }
+
+  /**
+   * The manifest's JSON form of one signature:
+   * {@code {"method": "...", "inputs": {"x": {"dtype": ..., "shape": ...}}, "outputs": {...}}}.
+   */
+  public ObjectNode toJson() {
+    ObjectNode o = JsonNodeFactory.instance.objectNode();
+    o.put("method", methodName);
+    ObjectNode in = o.putObject("inputs");
+    inputs.forEach((k, v) -> in.set(k, v.toJson()));
+    ObjectNode out = o.putObject("outputs");
+    outputs.forEach((k, v) -> out.set(k, v.toJson()));
+    return o;
+  }
+
+  /** The manifest's {@code "signatures"} object: each signature's JSON form under its key. */
+  public static ObjectNode toJson(List<ModelSignature> signatures) {
+    ObjectNode o = JsonNodeFactory.instance.objectNode();
+    signatures.forEach(s -> o.set(s.key(), s.toJson()));
+    return o;
   }
 
   @Override

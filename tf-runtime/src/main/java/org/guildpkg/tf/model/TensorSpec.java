@@ -1,5 +1,8 @@
 package org.guildpkg.tf.model;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -88,6 +91,29 @@ public record TensorSpec(String tensorName, DataType dataType, List<Long> dims, 
   /** The shape as text: {@code [-1, 1]}, {@code []} for a scalar, {@code unknown} for no rank. */
   public String shapeText() {
     return unknownRank ? "unknown" : dims.toString();
+  }
+
+  /**
+   * The manifest's JSON form: {@code {"dtype": "float32", "shape": [-1, 1]}}, with
+   * {@code "shape": null} for an unknown rank.
+   */
+  public ObjectNode toJson() {
+    ObjectNode o = JsonNodeFactory.instance.objectNode();
+    o.put("dtype", dtype());
+    if (unknownRank) {
+      o.putNull("shape");
+    } else {
+      ArrayNode a = o.putArray("shape");
+      // As ints where they fit, so that the JSON read back from a manifest equals this.
+      dims.forEach(d -> {
+        if (d == d.intValue()) {
+          a.add(d.intValue());
+        } else {
+          a.add(d);
+        }
+      });
+    }
+    return o;
   }
 
   @Override
