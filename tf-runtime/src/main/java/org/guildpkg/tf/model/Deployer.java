@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -126,7 +125,7 @@ public final class Deployer {
       for (String part : PARTS) {
         Path p = src.resolve(part);
         if (Files.exists(p)) {
-          copyTree(p, tmp.resolve(part));
+          Folders.copyTree(p, tmp.resolve(part));
         }
       }
       // A concurrent deploy may take the next number first; then we take the one after it.
@@ -152,7 +151,7 @@ public final class Deployer {
       throw new GuildException("cannot deploy " + label + " to " + modelDir + ": " + e.getMessage(), e);
     } finally {
       if (tmp != null) {
-        deleteTree(tmp);
+        Folders.deleteQuietly(tmp);
       }
     }
   }
@@ -184,35 +183,12 @@ public final class Deployer {
     return Optional.of(Long.parseLong(folderName));
   }
 
-  private static void copyTree(Path from, Path to) throws IOException {
-    try (Stream<Path> s = Files.walk(from)) {
-      for (Path p : (Iterable<Path>) s::iterator) {
-        Path t = to.resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(t);
-        } else {
-          Files.copy(p, t);
-        }
-      }
-    }
-  }
-
   /** TensorFlow Serving often runs as another user (in a container): let it read the model. */
   private static void trySetReadableByAll(Path dir) {
     try {
       Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
     } catch (UnsupportedOperationException | IOException e) {
       LOG.debug("could not open {} for reading by all: {}", dir, e.getMessage());
-    }
-  }
-
-  private static void deleteTree(Path root) {
-    try (Stream<Path> s = Files.walk(root)) {
-      for (Path p : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) {
-        Files.deleteIfExists(p);
-      }
-    } catch (IOException e) {
-      LOG.warn("could not delete the temporary folder {}: {}", root, e.getMessage());
     }
   }
 }

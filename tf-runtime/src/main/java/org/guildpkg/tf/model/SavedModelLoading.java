@@ -1,11 +1,9 @@
 package org.guildpkg.tf.model;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -127,7 +125,7 @@ final class SavedModelLoading {
       throw cannotLoad(dir, e);
     } finally {
       if (tmp != null) {
-        deleteTree(tmp);
+        Folders.deleteQuietly(tmp);
       }
     }
   }
@@ -178,19 +176,5 @@ final class SavedModelLoading {
     return new GuildException(
         "cannot load the SavedModel in " + dir + " (tag '" + SavedModel.SERVE_TAG + "'): "
             + SavedModel.firstLine(e.getMessage()), e);
-  }
-
-  private static void deleteTree(Path root) {
-    try (Stream<Path> s = Files.walk(root)) {
-      s.sorted(Comparator.comparingInt(Path::getNameCount).reversed()).forEach(p -> {
-        try {
-          Files.deleteIfExists(p);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
-    } catch (IOException | UncheckedIOException e) {
-      LOG.warn("could not delete the temporary folder {}: {}", root, e.getMessage());
-    }
   }
 }
