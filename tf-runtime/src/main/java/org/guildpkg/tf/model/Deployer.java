@@ -2,8 +2,7 @@ package org.guildpkg.tf.model;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.DirectoryNotEmptyException;
-import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -131,20 +130,24 @@ public final class Deployer {
       // A concurrent deploy may take the next number first; then we take the one after it.
       for (int attempt = 0; ; attempt++) {
         long v = version.isPresent() ? version.getAsLong() : next(name);
-        Optional<Path> existing = existing(name, v);
-        if (existing.isPresent()) {
-          throw exists(existing.get(), name);
-        }
         Path target = modelDir.resolve(Long.toString(v));
-        try {
-          Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-          tmp = null;
-          LOG.debug("deployed {} to {}", label, target);
-          return new Deployment(name, v, target);
-        } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
-          if (version.isPresent() || attempt >= 10) {
-            throw exists(target, name);
+        Optional<Path> existing = existing(name, v);
+        if (existing.isEmpty()) {
+          try {
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+            tmp = null;
+            LOG.debug("deployed {} to {}", label, target);
+            return new Deployment(name, v, target);
+          } catch (FileSystemException e) {
+            // rename(2) says ENOTEMPTY, which Java reports as a plain FileSystemException.
+            if (!Files.exists(target)) {
+              throw e;
+            }
+            existing = Optional.of(target);
           }
+        }
+        if (version.isPresent() || attempt >= 100) {
+          throw exists(existing.get(), name);
         }
       }
     } catch (IOException | UncheckedIOException e) {
