@@ -2,21 +2,18 @@ package org.guildpkg.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.TimeUnit;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.guildpkg.GuildPackage;
+import org.guildpkg.archive.ArchiveReader;
 import org.guildpkg.archive.Manifest;
-import org.guildpkg.spec.PackageName;
+import org.guildpkg.archive.PackageFormat;
+import org.guildpkg.build.PackageBuilder;
 import org.guildpkg.spec.PackageType;
-import org.guildpkg.spec.Version;
-import org.guildpkg.spi.PackageInspector;
 import org.guildpkg.tf.data.Batch;
 import org.guildpkg.tf.data.BatchIterator;
 import org.guildpkg.tf.data.Dataset;
@@ -27,75 +24,72 @@ import org.junit.jupiter.api.io.TempDir;
 import org.tensorflow.ndarray.Shape;
 
 /**
- * The fashion-mnist example package, built from Debian's real Fashion-MNIST files by its own
- * packager under real bash, inspected as packaging does, and read through the Dataset view.
+ * The fashion-mnist example package, built by {@link PackageBuilder} from Debian's real
+ * Fashion-MNIST files (its packager runs {@code guild tfrecord from-idx}), unpacked in the store's
+ * layout and read through the Dataset view.
  */
 class FashionMnistPackageTest {
   static final List<String> CLASSES = List.of(
       "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
 
   @TempDir static Path work;
-  static Path pkgdir;
-  static ObjectNode iface;
+  static Path archive;
+  static Manifest manifest;
+  static Path installed;
 
   static Path packageFolder() {
     return Path.of(System.getProperty("guild.repoRoot", "..")).resolve("examples/packages/fashion-mnist");
   }
 
   @BeforeAll
-  static void runThePackagerAndTheInspectors() throws Exception {
-    Path srcdir = Files.createDirectories(work.resolve("src"));
-    pkgdir = Files.createDirectories(work.resolve("pkg"));
-    for (String f : List.of("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
-        "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz")) {
-      Files.copy(Path.of("/usr/share/datasets/fashion-mnist", f), srcdir.resolve(f));
+  static void buildThePackageAndUnpackItAsTheStoreWould() throws Exception {
+    archive = PackageBuilder.forDirectory(packageFolder())
+        .output(work.resolve("out")).home(work.resolve("home")).progress(l -> { }).build();
+    assertThat(archive.getFileName().toString()).isEqualTo("fashion-mnist-1.0.pkg.tar.zst");
+    // The store's layout (CONTRACTS.md): the package's files plus .MANIFEST.json at the root.
+    installed = Files.createDirectories(work.resolve("packages/fashion-mnist/1.0"));
+    try (ArchiveReader r = ArchiveReader.open(archive)) {
+      manifest = r.manifest();
+      Files.writeString(installed.resolve(PackageFormat.MANIFEST), manifest.toJson().toString());
+      for (TarArchiveEntry e; (e = r.nextDataEntry()) != null; ) {
+        Path to = installed.resolve(e.getName().substring(PackageFormat.DATA_PREFIX.length()));
+        if (e.isDirectory()) {
+          Files.createDirectories(to);
+        } else {
+          Files.createDirectories(to.getParent());
+          Files.copy(r.stream(), to);
+        }
+      }
     }
-    // `guild` on PATH, running this JVM's class path, as packagers expect.
-    Path bin = Files.createDirectories(work.resolve("bin"));
-    Path guild = bin.resolve("guild");
-    Files.writeString(guild, "#!/usr/bin/env bash\nexec '" + Path.of(System.getProperty("java.home"), "bin", "java")
-        + "' -cp '" + System.getProperty("java.class.path") + "' org.guildpkg.cli.GuildCli \"$@\"\n");
-    Files.setPosixFilePermissions(guild, PosixFilePermissions.fromString("rwxr-xr-x"));
-    ProcessBuilder pb = new ProcessBuilder("bash", "-ec",
-        "source \"$startdir/packager\"; package")
-        .directory(srcdir.toFile())
-        .redirectErrorStream(true)
-        .redirectOutput(work.resolve("packager.log").toFile());
-    pb.environment().put("PATH", bin + ":" + System.getenv("PATH"));
-    pb.environment().put("srcdir", srcdir.toString());
-    pb.environment().put("pkgdir", pkgdir.toString());
-    pb.environment().put("startdir", packageFolder().toString());
-    pb.environment().put("pkgname", "fashion-mnist");
-    pb.environment().put("pkgver", "1.0");
-    Process p = pb.start();
-    assertThat(p.waitFor(5, TimeUnit.MINUTES)).isTrue();
-    assertThat(p.exitValue()).as(Files.readString(work.resolve("packager.log"))).isZero();
-    iface = JsonNodeFactory.instance.objectNode();
-    for (PackageInspector i : PackageInspector.all()) {
-      i.inspect(manifest(JsonNodeFactory.instance.objectNode()), pkgdir, iface);
-    }
-  }
-
-  static Manifest manifest(ObjectNode data) {
-    return new Manifest(PackageName.of("fashion-mnist"), Version.parse("1.0"), PackageType.DATASET,
-        "Fashion-MNIST", List.of(), "MIT", List.of(), List.of(), null, Optional.empty(), data);
   }
 
   static Dataset dataset() {
-    return new GuildPackage(manifest(iface), pkgdir).as(Dataset.class);
+    return new GuildPackage(manifest, installed).as(Dataset.class);
   }
 
   @Test
-  void theManifestNamesTheSplitsTheFeaturesAndTheTenClasses() {
+  void theArchiveIsADatasetPackageWhoseManifestDescribesItsFiles() {
+    assertThat(manifest.type()).isEqualTo(PackageType.DATASET);
+    assertThat(manifest.license()).isEqualTo("MIT");
+    ObjectNode iface = manifest.interfaceData();
     assertThat(iface.at("/splits/train/examples").asLong()).isEqualTo(60_000);
-    assertThat(iface.at("/splits/train/files")).hasSize(4);
+    assertThat(iface.at("/splits/train/files").toString()).isEqualTo(
+        "[\"train-00000-of-00004.tfrecord\",\"train-00001-of-00004.tfrecord\","
+            + "\"train-00002-of-00004.tfrecord\",\"train-00003-of-00004.tfrecord\"]");
     assertThat(iface.at("/splits/test/examples").asLong()).isEqualTo(10_000);
     assertThat(iface.at("/splits/test/compression").asText()).isEqualTo("none");
     assertThat(iface.at("/features/image").toString())
         .isEqualTo("{\"dtype\":\"uint8\",\"shape\":[28,28],\"encoding\":\"raw\"}");
     assertThat(iface.at("/features/label").toString())
         .isEqualTo("{\"dtype\":\"int64\",\"shape\":[],\"encoding\":\"raw\"}");
+    assertThat(iface.get("classes")).hasSize(10);
+  }
+
+  @Test
+  void theInstalledFolderOpensByItsManifestAndNamesTheTenClasses() {
+    assertThat(Dataset.open(installed).classes()).isEqualTo(CLASSES);
     assertThat(dataset().classes()).isEqualTo(CLASSES);
+    assertThat(dataset().split("train").files()).allMatch(Files::isRegularFile);
   }
 
   static long[] histogram(SplitArrays a) {
