@@ -502,6 +502,16 @@ public final class Store {
       LOG.debug("removing leftover {} of an interrupted run", p);
       deleteTree(p);
     }
+    // A run killed between creating packages/NAME and the commit's rename leaves it empty.
+    for (Path nameDir : list(packages)) {
+      if (Files.isDirectory(nameDir, LinkOption.NOFOLLOW_LINKS) && list(nameDir).isEmpty()) {
+        try {
+          Files.deleteIfExists(nameDir);
+        } catch (IOException e) {
+          LOG.debug("cannot remove empty {}: {}", nameDir, e.toString());
+        }
+      }
+    }
   }
 
   private static String describe(Requirement r) {

@@ -39,7 +39,7 @@ class StoreCrashTest {
     PackageName big = PackageName.of("big");
 
     // One undisturbed run tells how long an install takes here; kills land within 1.5 times that.
-    long fullMillis = runToEnd(home, archive);
+    long expectedMillis = runToEnd(home, archive);
     Store store = Store.open(home);
     assertThat(store.installed(big)).hasSize(1);
     store.uninstall(big, java.util.Optional.empty(), false);
@@ -59,8 +59,14 @@ class StoreCrashTest {
         awaitLine(log, "ready", child);
         // The kill instant: random within the i-th of KILLS equal slices of 0..1.5x a full run, so
         // the kills spread over opening, extracting, committing and after.
-        double slice = fullMillis * 1.5 / KILLS;
-        Thread.sleep((long) (slice * (i + random.nextDouble())));
+        double slice = expectedMillis * 1.5 / KILLS;
+        long delay = (long) (slice * (i + random.nextDouble()));
+        Thread.sleep(delay);
+        if (delay > expectedMillis && !Files.readString(log).contains("done")) {
+          // Slower than the calibration run (a busy machine): stretch the window to keep
+          // some kills after the commit.
+          expectedMillis = delay * 5 / 4;
+        }
       } finally {
         child.destroyForcibly();
         assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
@@ -81,7 +87,7 @@ class StoreCrashTest {
       assertThat(cli.execute("--home", home.toString(), "verify")).as(cliOut.toString()).isZero();
       if (now.isEmpty()) {
         absent++;
-        assertThat(home.resolve("packages/big/1")).doesNotExist();
+        assertThat(home.resolve("packages/big")).doesNotExist();
       } else {
         complete++;
         assertThat(report.packages()).hasSize(1);

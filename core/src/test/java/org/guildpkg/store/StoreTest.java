@@ -36,8 +36,10 @@ class StoreTest {
     }
     Path leftover = Files.createDirectories(home().resolve("tmp/install-demo-1-123/pkg/a"));
     Files.writeString(leftover.resolve("f"), "half");
+    Files.createDirectories(home().resolve("packages/half"));
     Store.open(home());
     assertThat(TestArchives.tmpEntries(home())).isEmpty();
+    assertThat(home().resolve("packages/half")).doesNotExist();
   }
 
   @Test
