@@ -11,6 +11,12 @@ final class CoreCommands {
   static List<Object> all() {
     List<Object> commands = new ArrayList<>();
     // One line per subcommand, in the order `guild --help` lists them.
+    commands.add(new PackageCommand());
+    commands.add(new InstallCommand());
+    commands.add(new UninstallCommand());
+    commands.add(new ListCommand());
+    commands.add(new InfoCommand());
+    commands.add(new VerifyCommand());
     return commands;
   }
 }

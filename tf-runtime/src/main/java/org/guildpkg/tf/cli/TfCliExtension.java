@@ -12,6 +12,9 @@ public final class TfCliExtension implements CliExtension {
   public List<Object> subcommands() {
     return List.of(
         // One line per subcommand, in the order `guild --help` lists them.
+        new CheckCommand(),
+        new DeployCommand(),
+        new TfRecordCommand(),
         new org.guildpkg.tf.train.InitCommand(),
         new org.guildpkg.tf.train.TrainCommand(),
         new org.guildpkg.tf.train.EvaluateCommand());

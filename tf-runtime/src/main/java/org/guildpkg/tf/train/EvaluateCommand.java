@@ -75,9 +75,7 @@ public final class EvaluateCommand implements Callable<Integer> {
       }
       modelDir = run.model();
       if (spec == null) {
-        RunFolder r = run;
-        spec = PackageRef.fromJson(run.info().get("dataset")).map(PackageRef::toString).orElseThrow(() ->
-            new GuildException(r + ": run.json names no dataset; give --dataset"));
+        spec = Datasets.specOf(run);
       }
     }
     Datasets.Resolved ds = Datasets.resolve(spec, parent.home(), parent.offline());

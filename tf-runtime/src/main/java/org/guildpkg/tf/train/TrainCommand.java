@@ -78,8 +78,7 @@ public final class TrainCommand implements Callable<Integer> {
         throw new GuildException("--resume continues a run as it was: drop --model, --flag, --epochs and --steps");
       }
       RunFolder r = RunFolder.open(Projects.runs(dir), resume);
-      String spec = dataset != null ? dataset : PackageRef.fromJson(r.info().get("dataset"))
-          .map(PackageRef::toString).orElseThrow(() -> new GuildException(r + ": run.json names no dataset; give --dataset"));
+      String spec = dataset != null ? dataset : Datasets.specOf(r);
       Datasets.Resolved ds = Datasets.resolve(spec, parent.home(), parent.offline());
       parent.err().println("resuming " + r + " on " + ds.ref());
       run = TrainingJob.resume(Projects.runs(dir), resume, ds.split("train"), listeners);
@@ -106,6 +105,7 @@ public final class TrainCommand implements Callable<Integer> {
         }
       } else {
         ModelDescriptor d = ModelDescriptor.read(dir);
+        Flags.resolve(d.flags(), flags); // a bad flag fails before the dataset loads
         code = Optional.of(dir);
         source = Projects.source(dir);
         if (spec == null) {
@@ -120,7 +120,7 @@ public final class TrainCommand implements Callable<Integer> {
       parent.err().println("training " + source + " on " + ds.ref() + " (" + train.size() + " examples)");
       run = TrainingJob.start(
           new TrainingJob.Request(
-              Projects.runs(dir), code, base, source, baseFlags, ds.ref(), train, flags,
+              Projects.runs(dir), code, base, source, baseFlags, ds.ref(), ds.spec(), train, flags,
               budget != null && budget.steps != null ? OptionalLong.of(budget.steps) : OptionalLong.empty(),
               budget != null && budget.epochs != null ? OptionalLong.of(budget.epochs) : OptionalLong.empty(),
               checkpointEvery),

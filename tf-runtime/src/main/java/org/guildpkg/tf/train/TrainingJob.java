@@ -40,6 +40,8 @@ public final class TrainingJob {
    * @param source the source package (or project) the model code comes from, for the lineage
    * @param baseFlags the flags the base model was trained with (from its lineage), if any
    * @param dataset the dataset package trained on
+   * @param datasetSpec how to find the dataset again (a folder or NAME@VERSION), for evaluate
+   *     and resume
    * @param train the dataset's train split
    * @param flagValues {@code --flag} values given by the user
    * @param steps train this many steps in all, if given
@@ -53,6 +55,7 @@ public final class TrainingJob {
       PackageRef source,
       Map<String, String> baseFlags,
       PackageRef dataset,
+      String datasetSpec,
       ExampleSource train,
       Map<String, String> flagValues,
       OptionalLong steps,
@@ -115,6 +118,7 @@ public final class TrainingJob {
       }
       req.baseModel().ifPresent(p -> info.put("base_model", p.toString()));
       info.set("dataset", req.dataset().toJson());
+      info.put("dataset_spec", req.datasetSpec());
       ArrayNode classes = info.putArray("classes");
       req.train().classes().forEach(classes::add);
       info.put("batch_size", batch);
@@ -162,7 +166,8 @@ public final class TrainingJob {
       RunFolder run, TrainableModel model, Trainer trainer, ObjectNode info,
       List<TrainingListener> listeners) {
     List<TrainingListener> all = new ArrayList<>(listeners);
-    {
+    try (TensorBoardEvents events = TensorBoardEvents.create(run.path())) {
+      all.add(events);
       all.add(new TrainingListener() {
         @Override
         public void onCheckpoint(long step, Path checkpoint) {

@@ -26,7 +26,7 @@ class TrainingJobTest {
   static TrainingJob.Request request(Path project, Map<String, String> flags, long steps, long every) {
     return new TrainingJob.Request(
         Projects.runs(project), Optional.of(project), Optional.empty(), Projects.source(project),
-        Map.of(), DATASET, FashionMnistFiles.split("train"), flags, OptionalLong.of(steps),
+        Map.of(), DATASET, "fashion-mnist@1", FashionMnistFiles.split("train"), flags, OptionalLong.of(steps),
         OptionalLong.empty(), every);
   }
 
@@ -114,7 +114,7 @@ class TrainingJobTest {
     RunFolder tuned = TrainingJob.start(
         new TrainingJob.Request(
             Projects.runs(other), Optional.empty(), Optional.of(base.model()),
-            new PackageRef("fashion-mnist-softmax-src", "0"), base.flags(), DATASET,
+            new PackageRef("fashion-mnist-softmax-src", "0"), base.flags(), DATASET, "fashion-mnist@1",
             FashionMnistFiles.split("train"), Map.of("seed", "5"), OptionalLong.of(150),
             OptionalLong.empty(), 100),
         List.of());
@@ -126,7 +126,7 @@ class TrainingJobTest {
     assertThatThrownBy(() -> TrainingJob.start(
         new TrainingJob.Request(
             Projects.runs(other), Optional.empty(), Optional.of(base.model()),
-            new PackageRef("x", "0"), base.flags(), DATASET, FashionMnistFiles.split("train"),
+            new PackageRef("x", "0"), base.flags(), DATASET, "fashion-mnist@1", FashionMnistFiles.split("train"),
             Map.of("learning_rate", "0.1"), OptionalLong.of(1), OptionalLong.empty(), 100),
         List.of()))
         .hasMessage("unknown flag 'learning_rate'; this model's flags are: batch_size, epochs, seed");
