@@ -37,8 +37,8 @@ final class PackageCommand implements Callable<Integer> {
   @Option(
       names = "--run",
       paramLabel = "ID",
-      description = "Package training run ID of the project in the current folder: the folder"
-          + " runs/ID, whose GuildPkg guild train wrote (default: package DIR).")
+      description = "Package training run ID of the project DIR: the folder DIR/runs/ID, whose"
+          + " GuildPkg guild train wrote (default: package DIR itself).")
   String run;
 
   @Option(
@@ -61,7 +61,7 @@ final class PackageCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     if (run != null) {
-      Path runDir = Path.of("runs", run);
+      Path runDir = dir.resolve("runs").resolve(run);
       if (!java.nio.file.Files.isRegularFile(runDir.resolve("GuildPkg"))) {
         throw new GuildException(
             runDir.toAbsolutePath() + " has no GuildPkg: is this a project folder, and did"

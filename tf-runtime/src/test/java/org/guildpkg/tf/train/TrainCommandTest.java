@@ -74,7 +74,7 @@ class TrainCommandTest {
     assertThat(RunFolder.JSON.readTree(p.resolve("runs/1/metrics.json").toFile()).get("accuracy").asDouble())
         .isEqualTo(metrics.get("accuracy").asDouble());
 
-    InitCommandTest.Outcome pack = guild(home, "package", p.resolve("runs/1").toString(), "--output", tmp.resolve("out").toString());
+    InitCommandTest.Outcome pack = guild(home, "package", p.toString(), "--run", "1", "--output", tmp.resolve("out").toString());
     assertThat(pack.status()).as(pack.err()).isZero();
     Path archive = Path.of(pack.out().strip().lines().reduce((a, b) -> b).orElseThrow());
     assertThat(archive.getFileName().toString()).isEqualTo("fashion-mnist-softmax+fashion-mnist-0.1.pkg.tar.zst");
@@ -101,6 +101,14 @@ class TrainCommandTest {
         "--dataset", dataset.toString());
     assertThat(evalPkg.status()).as(evalPkg.err()).isZero();
     assertThat(evalPkg.out()).containsPattern("accuracy 0\\.[789]\\d+ +loss").contains("Ankle boot");
+  }
+
+  @Test
+  void packageRunOfARunThatDidNotFinishSaysSo(@TempDir Path tmp) throws Exception {
+    Files.createDirectories(tmp.resolve("runs/4"));
+    InitCommandTest.Outcome o = guild(tmp.resolve("home"), "package", tmp.toString(), "--run", "4");
+    assertThat(o.status()).isEqualTo(1);
+    assertThat(o.err()).startsWith("guild: " + tmp.resolve("runs/4") + " has no GuildPkg");
   }
 
   @Test
