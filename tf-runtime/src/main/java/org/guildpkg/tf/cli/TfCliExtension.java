@@ -17,6 +17,7 @@ public final class TfCliExtension implements CliExtension {
         new TfRecordCommand(),
         new org.guildpkg.tf.train.InitCommand(),
         new org.guildpkg.tf.train.TrainCommand(),
-        new org.guildpkg.tf.train.EvaluateCommand());
+        new org.guildpkg.tf.train.EvaluateCommand(),
+        new org.guildpkg.tf.train.DemoCommand());
   }
 }
