@@ -11,6 +11,10 @@ final class CoreCommands {
   static List<Object> all() {
     List<Object> commands = new ArrayList<>();
     // One line per subcommand, in the order `guild --help` lists them.
+    commands.add(new PublishCommand());
+    commands.add(new KeyCommand());
+    commands.add(new MirrorCommand());
+    commands.add(new SearchCommand());
     return commands;
   }
 }
