@@ -116,11 +116,11 @@ public final class Publisher {
       }
     }
     if (toUpload.isEmpty()) {
-      LOG.info("nothing new for {}", t.base());
+      LOG.debug("nothing new for {}", t.base());
       return new PublishResult(List.of(), unchanged, current.serial());
     }
     for (Prepared p : toUpload) {
-      LOG.info("uploading {} to {}", p.archive, t.resolve(p.entry.file()));
+      LOG.debug("uploading {} to {}", p.archive, t.resolve(p.entry.file()));
       t.put(p.entry.file(), p.archive);
     }
     List<IndexEntry> added = toUpload.stream().map(Prepared::entry).toList();
