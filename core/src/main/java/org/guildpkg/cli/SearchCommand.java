@@ -78,5 +78,6 @@ final class SearchCommand implements Callable<Integer> {
       b.append(String.format(fmt, e.name(), e.version(), e.manifest().type().id(), e.manifest().description()));
     }
     parent.out().print(b);
+    parent.out().flush();
   }
 }

@@ -7,6 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
@@ -38,6 +41,8 @@ public final class Mirrors {
   private static final Logger LOG = LoggerFactory.getLogger(Mirrors.class);
   /** The file in {@code $GUILD_HOME} that remembers the highest serial seen per mirror URL. */
   public static final String SERIALS_FILE = "mirror-serials";
+
+  private static final Map<String, Parsed> PARSED = new ConcurrentHashMap<>();
 
   private final Path home;
   private final boolean offline;
@@ -152,7 +157,7 @@ public final class Mirrors {
               + "' does not match its signature; delete it and run without --offline");
         }
       }
-      return Optional.of(new LoadedIndex(m, MirrorIndex.parse(bytes, cache.toString()), true));
+      return Optional.of(new LoadedIndex(m, parse(bytes, cache.toString()), true));
     } catch (IOException e) {
       throw new GuildException("cannot read " + cache + ": " + e.getMessage(), e);
     }
@@ -186,7 +191,7 @@ public final class Mirrors {
             + m.name() + "': the index was tampered with or signed with another key; nothing was changed");
       }
     }
-    MirrorIndex index = MirrorIndex.parse(bytes, url);
+    MirrorIndex index = parse(bytes, url);
     if (m.key().isPresent()) {
       long seen = seenSerial(m);
       if (index.serial() < seen) {
@@ -213,6 +218,22 @@ public final class Mirrors {
     LOG.debug("fetched {} (serial {}, {} packages)", url, index.serial(), index.packages().size());
     return Optional.of(new LoadedIndex(m, index, false));
   }
+
+  /**
+   * Parses index bytes, reusing the last parse of the same bytes from the same place: a program
+   * that searches or loads packages often (a server) pays for parsing a large index once.
+   */
+  private static MirrorIndex parse(byte[] bytes, String where) {
+    Parsed last = PARSED.get(where);
+    if (last != null && Arrays.equals(last.bytes(), bytes)) {
+      return last.index();
+    }
+    MirrorIndex index = MirrorIndex.parse(bytes, where);
+    PARSED.put(where, new Parsed(bytes, index));
+    return index;
+  }
+
+  private record Parsed(byte[] bytes, MirrorIndex index) {}
 
   /** The cache file of a mirror's index. */
   Path cacheFile(MirrorSpec m) {
