@@ -1,6 +1,7 @@
 // Helper of install-search.sh, run with Java's source launcher against core's classes:
 //   java -cp CORE_CLASSPATH MirrorBench.java gen-index MIRROR_DIR KEY_DIR COUNT
 //   java -cp CORE_CLASSPATH MirrorBench.java search HOME TERM ROUNDS
+//   java -cp CORE_CLASSPATH MirrorBench.java install WORK MIRROR_URL NAME ROUNDS
 //   java -cp CORE_CLASSPATH MirrorBench.java big-package WORK OUT_DIR MEGABYTES
 // Not a test: it prints timings for the benchmark script.
 import java.nio.file.Files;
@@ -32,6 +33,7 @@ public class MirrorBench {
     switch (args[0]) {
       case "gen-index" -> genIndex(Path.of(args[1]), Path.of(args[2]), Integer.parseInt(args[3]));
       case "search" -> search(Path.of(args[1]), args[2], Integer.parseInt(args[3]));
+      case "install" -> install(Path.of(args[1]), args[2], args[3], Integer.parseInt(args[4]));
       case "big-package" -> bigPackage(Path.of(args[1]), Path.of(args[2]), Integer.parseInt(args[3]));
       default -> throw new IllegalArgumentException(args[0]);
     }
@@ -79,6 +81,20 @@ public class MirrorBench {
     }
     double loadMs = (System.nanoTime() - t1) / 1e6 / rounds;
     System.out.printf("search-warm-ms %.2f%nload-and-search-warm-ms %.2f%nhits %d%n", searchMs, loadMs, hits);
+  }
+
+  static void install(Path work, String url, String name, int rounds) throws Exception {
+    long best = Long.MAX_VALUE;
+    for (int i = 0; i < rounds; i++) {
+      Path home = work.resolve("home-inproc-" + i);
+      org.guildpkg.mirror.MirrorConfig.load(home).add(
+          new org.guildpkg.mirror.MirrorSpec("bench", java.net.URI.create(url), Optional.empty()));
+      long t0 = System.nanoTime();
+      new org.guildpkg.install.PackageManager(org.guildpkg.store.Store.open(home), new Mirrors(home, false, w -> {}))
+          .install(List.of(Requirement.parse(name)));
+      best = Math.min(best, (System.nanoTime() - t0) / 1_000_000);
+    }
+    System.out.println("install-warm-ms " + best);
   }
 
   static void bigPackage(Path work, Path out, int megabytes) throws Exception {

@@ -2,15 +2,15 @@ package org.guildpkg.mirror;
 
 import java.io.IOException;
 import java.io.Reader;
-import java.io.Writer;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.guildpkg.GuildException;
+import org.guildpkg.transport.AtomicFiles;
 import org.ini4j.Config;
 import org.ini4j.Ini;
 import org.ini4j.Profile;
@@ -117,25 +117,13 @@ public final class MirrorConfig {
   }
 
   private void save() {
-    Path tmp = null;
+    StringWriter w = new StringWriter();
     try {
-      Files.createDirectories(file.getParent());
-      tmp = Files.createTempFile(file.getParent(), ".config", ".tmp");
-      try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-        ini.store(w);
-      }
-      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      tmp = null;
+      ini.store(w);
     } catch (IOException e) {
       throw new GuildException("cannot write " + file + ": " + e.getMessage(), e);
-    } finally {
-      if (tmp != null) {
-        try {
-          Files.deleteIfExists(tmp);
-        } catch (IOException ignored) {
-          // a stray hidden temporary file does no harm
-        }
-      }
     }
+    AtomicFiles.write(file, w.toString().getBytes(StandardCharsets.UTF_8));
   }
+
 }

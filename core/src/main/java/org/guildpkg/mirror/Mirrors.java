@@ -5,7 +5,6 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Map;
@@ -16,6 +15,7 @@ import java.util.Properties;
 import java.util.function.Consumer;
 import org.guildpkg.GuildException;
 import org.guildpkg.spec.PackageName;
+import org.guildpkg.transport.AtomicFiles;
 import org.guildpkg.transport.Transport;
 import org.guildpkg.transport.TransportException;
 import org.slf4j.Logger;
@@ -201,10 +201,10 @@ public final class Mirrors {
       }
     }
     Path cache = cacheFile(m);
-    writeAtomically(cache, bytes);
+    AtomicFiles.write(cache, bytes);
     Path cacheSig = cache.resolveSibling(cache.getFileName() + ".sig");
     if (sig != null) {
-      writeAtomically(cacheSig, sig);
+      AtomicFiles.write(cacheSig, sig);
     } else {
       try {
         Files.deleteIfExists(cacheSig);
@@ -251,7 +251,7 @@ public final class Mirrors {
       p.setProperty(m.url().toString(), Long.toString(serial));
       try (java.io.StringWriter w = new java.io.StringWriter()) {
         p.store(w, "highest index serial seen per mirror URL (rollback protection)");
-        writeAtomically(home.resolve(SERIALS_FILE), w.toString().getBytes(StandardCharsets.UTF_8));
+        AtomicFiles.write(home.resolve(SERIALS_FILE), w.toString().getBytes(StandardCharsets.UTF_8));
       } catch (IOException e) {
         throw new GuildException("cannot write " + home.resolve(SERIALS_FILE) + ": " + e.getMessage(), e);
       }
@@ -271,18 +271,4 @@ public final class Mirrors {
     return p;
   }
 
-  private static void writeAtomically(Path target, byte[] content) {
-    try {
-      Files.createDirectories(target.getParent());
-      Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
-      try {
-        Files.write(tmp, content);
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } finally {
-        Files.deleteIfExists(tmp);
-      }
-    } catch (IOException e) {
-      throw new GuildException("cannot write " + target + ": " + e.getMessage(), e);
-    }
-  }
 }

@@ -1,13 +1,11 @@
 package org.guildpkg.transport;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.URI;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 
@@ -81,45 +79,11 @@ public final class FileTransport implements Transport {
 
   @Override
   public void put(String relPath, Path source) {
-    Path target = file(relPath);
-    writeAtomically(target, tmp -> Files.copy(source, tmp, StandardCopyOption.REPLACE_EXISTING));
+    AtomicFiles.copy(source, file(relPath));
   }
 
   @Override
   public void put(String relPath, byte[] content) {
-    Path target = file(relPath);
-    writeAtomically(target, tmp -> {
-      try (OutputStream out = Files.newOutputStream(tmp)) {
-        out.write(content);
-      }
-    });
-  }
-
-  private interface Writer {
-    void write(Path tmp) throws IOException;
-  }
-
-  private static void writeAtomically(Path target, Writer writer) {
-    Path tmp = null;
-    try {
-      Files.createDirectories(target.getParent());
-      tmp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
-      writer.write(tmp);
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-        ch.force(true);
-      }
-      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      tmp = null;
-    } catch (IOException e) {
-      throw new TransportException("cannot write " + target + ": " + e.getMessage(), false, e);
-    } finally {
-      if (tmp != null) {
-        try {
-          Files.deleteIfExists(tmp);
-        } catch (IOException ignored) {
-          // a hidden .tmp file is harmless and names no package
-        }
-      }
-    }
+    AtomicFiles.write(file(relPath), content);
   }
 }
