@@ -11,6 +11,7 @@ final class CoreCommands {
   static List<Object> all() {
     List<Object> commands = new ArrayList<>();
     // One line per subcommand, in the order `guild --help` lists them.
+    commands.add(new PackageCommand());
     commands.add(new PublishCommand());
     commands.add(new KeyCommand());
     commands.add(new MirrorCommand());

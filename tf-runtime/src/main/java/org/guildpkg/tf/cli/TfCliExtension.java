@@ -12,6 +12,7 @@ public final class TfCliExtension implements CliExtension {
   public List<Object> subcommands() {
     return List.of(
         // One line per subcommand, in the order `guild --help` lists them.
-        );
+        new CheckCommand(),
+        new DeployCommand());
   }
 }

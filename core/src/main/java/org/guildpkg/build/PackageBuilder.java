@@ -1,0 +1,320 @@
+package org.guildpkg.build;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.common.io.MoreFiles;
+import com.google.common.io.RecursiveDeleteOption;
+import java.io.IOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.guildpkg.GuildException;
+import org.guildpkg.archive.ArchiveWriter;
+import org.guildpkg.archive.Manifest;
+import org.guildpkg.archive.PackageFormat;
+import org.guildpkg.spec.GuildPkg;
+import org.guildpkg.spec.Source;
+import org.guildpkg.spi.PackageInspector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Builds a package archive {@code NAME-VERSION.pkg.tar.zst} from a package folder (a
+ * {@code GuildPkg}, usually a {@code packager}, and local files): what {@code guild package}
+ * does, callable in-process.
+ *
+ * <pre>{@code
+ * Path archive = PackageBuilder.forDirectory(dir).output(outDir).noCheck(false).home(guildHome)
+ *     .build();
+ * }</pre>
+ *
+ * <p>The steps, as makepkg's: parse and validate the GuildPkg; fetch every source and check it
+ * against {@code sha256sums}, before anything runs; extract tar and zip sources into
+ * {@code $srcdir} and copy the others; run the packager's {@code prepare}, {@code build},
+ * {@code check} and {@code package} functions (see {@link PackagerRunner}), or, when the GuildPkg
+ * names no packager, fill {@code $pkgdir} with the staged sources plus the package folder's other
+ * files (everything but the GuildPkg, its listed sources and archives); run every
+ * {@link PackageInspector} on {@code $pkgdir}; write the archive with {@link ArchiveWriter}.
+ *
+ * <p>Work happens in a temporary folder under {@code $GUILD_HOME/tmp} that is deleted afterwards,
+ * whatever happens (also on interrupt or JVM shutdown), and the archive is renamed into place only
+ * when complete: a failed build leaves neither an archive nor temporary files.
+ *
+ * <p>Progress lines ({@code ==> ...}) and the packager's merged standard output and error go to
+ * the sink given with {@link #progress(Consumer)}; by default they are logged at INFO through
+ * SLF4J (logger {@code org.guildpkg.build.packager}). The CLI passes a sink that prints to
+ * standard error, so that standard output's last line is the archive's path.
+ */
+public final class PackageBuilder {
+  private static final Logger OUTPUT = LoggerFactory.getLogger("org.guildpkg.build.packager");
+
+  private final Path dir;
+  private Optional<Path> output = Optional.empty();
+  private boolean noCheck;
+  private boolean offline;
+  private Optional<Path> home = Optional.empty();
+  private OptionalLong sourceDateEpoch;
+  private Consumer<String> progress = OUTPUT::info;
+
+  private PackageBuilder(Path dir) {
+    this.dir = dir.toAbsolutePath().normalize();
+    this.sourceDateEpoch = sourceDateEpochFromEnvironment();
+  }
+
+  /** A builder for the package folder {@code dir}, which holds the {@code GuildPkg}. */
+  public static PackageBuilder forDirectory(Path dir) {
+    if (dir == null) {
+      throw new IllegalArgumentException("dir is required");
+    }
+    return new PackageBuilder(dir);
+  }
+
+  /** The folder to write the archive to (default: the package folder). */
+  public PackageBuilder output(Path outputDir) {
+    this.output = Optional.of(outputDir.toAbsolutePath().normalize());
+    return this;
+  }
+
+  /** Skips the packager's {@code check()} function when true (default false). */
+  public PackageBuilder noCheck(boolean noCheck) {
+    this.noCheck = noCheck;
+    return this;
+  }
+
+  /** Forbids downloads when true; cached sources are still used (default false). */
+  public PackageBuilder offline(boolean offline) {
+    this.offline = offline;
+    return this;
+  }
+
+  /**
+   * Guild's home folder, whose {@code cache/sources} keeps downloads and whose {@code tmp} holds
+   * the build's work folder (default: {@code $GUILD_HOME}, else {@code ~/.guild}).
+   */
+  public PackageBuilder home(Path guildHome) {
+    this.home = Optional.of(guildHome.toAbsolutePath().normalize());
+    return this;
+  }
+
+  /**
+   * Sets the build time in seconds since the epoch, as the {@code SOURCE_DATE_EPOCH} variable
+   * does (which is the default): it becomes the manifest's {@code buildDate}, the archive
+   * entries' time, and is passed on to the packager.
+   */
+  public PackageBuilder sourceDateEpoch(long seconds) {
+    this.sourceDateEpoch = OptionalLong.of(seconds);
+    return this;
+  }
+
+  /** Where progress lines and the packager's output go, line by line (default: SLF4J). */
+  public PackageBuilder progress(Consumer<String> lines) {
+    this.progress = lines == null ? OUTPUT::info : lines;
+    return this;
+  }
+
+  /**
+   * Builds the archive.
+   *
+   * @return the archive's path, {@code OUTPUT/NAME-VERSION.pkg.tar.zst}
+   * @throws GuildException with one line naming what failed and where; nothing is left behind
+   */
+  public Path build() {
+    GuildPkg pkg = GuildPkg.parse(dir.resolve("GuildPkg"));
+    Path home = home();
+    Path out = output.orElse(pkg.folder());
+    Path work = createWorkDir(home, pkg);
+    Thread cleanup = new Thread(() -> deleteQuietly(work), "guild-package-cleanup");
+    Runtime.getRuntime().addShutdownHook(cleanup);
+    try {
+      Path srcdir = Files.createDirectory(work.resolve("src"));
+      Path pkgdir = work.resolve("pkg");
+      progress.accept("==> Making package: " + pkg.name() + " " + pkg.version());
+      progress.accept("==> Retrieving and verifying sources...");
+      List<SourceFetcher.Fetched> fetched = fetcher(home).fetchAll(pkg, true);
+      progress.accept("==> Extracting sources...");
+      for (SourceFetcher.Fetched f : fetched) {
+        checkInterrupted();
+        SourceExtractor.stage(f.file(), f.source().fileName(), srcdir);
+      }
+      if (pkg.packager().isPresent()) {
+        Files.createDirectory(pkgdir);
+        Path packager = pkg.folder().resolve(pkg.packager().get());
+        new PackagerRunner(packager, pkg.folder(), srcdir, environment(pkg, home, work), progress)
+            .run(noCheck, work);
+      } else {
+        progress.accept("==> No packager: packing the sources and the package folder's files");
+        Files.move(srcdir, pkgdir);
+        copyFolderFiles(pkg, out, pkgdir);
+      }
+      checkInterrupted();
+      Manifest manifest = manifest(pkg);
+      ObjectNode data = manifest.interfaceData().deepCopy();
+      for (PackageInspector inspector : PackageInspector.all()) {
+        inspector.inspect(manifest, pkgdir, data);
+      }
+      manifest = manifest.withInterfaceData(data);
+      checkInterrupted();
+      progress.accept("==> Writing " + PackageFormat.fileName(manifest) + "...");
+      Path archive = ArchiveWriter.write(manifest, pkgdir, out, sourceDateEpoch.orElse(0L));
+      progress.accept("==> Finished making: " + pkg.name() + " " + pkg.version());
+      return archive;
+    } catch (IOException e) {
+      throw new GuildException("cannot build " + pkg.name() + " in " + work + ": " + e, e);
+    } finally {
+      deleteQuietly(work);
+      try {
+        Runtime.getRuntime().removeShutdownHook(cleanup);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook runs anyway
+      }
+    }
+  }
+
+  /**
+   * Fetches every source and computes its sha256, for {@code guild package --gen-checksums}:
+   * one entry per source, in order. Builds nothing.
+   */
+  public List<String> checksums() {
+    GuildPkg pkg = GuildPkg.parse(dir.resolve("GuildPkg"));
+    List<String> sums = new ArrayList<>();
+    for (SourceFetcher.Fetched f : fetcher(home()).fetchAll(pkg, false)) {
+      sums.add(SourceFetcher.sha256(f.file()));
+    }
+    return sums;
+  }
+
+  /** The {@code sha256sums = \} block to paste into a GuildPkg, one checksum per line. */
+  public static String checksumsBlock(List<String> sums) {
+    if (sums.isEmpty()) {
+      return "sha256sums =";
+    }
+    return "sha256sums = \\\n    " + String.join(" \\\n    ", sums);
+  }
+
+  private SourceFetcher fetcher(Path home) {
+    return new SourceFetcher(home.resolve("cache").resolve("sources"), offline, progress);
+  }
+
+  private Path home() {
+    if (home.isPresent()) {
+      return home.get();
+    }
+    String env = System.getenv("GUILD_HOME");
+    return env != null && !env.isBlank()
+        ? Path.of(env).toAbsolutePath()
+        : Path.of(System.getProperty("user.home"), ".guild");
+  }
+
+  private static Path createWorkDir(Path home, GuildPkg pkg) {
+    try {
+      Path tmp = Files.createDirectories(home.resolve("tmp"));
+      return Files.createTempDirectory(tmp, "build-" + pkg.name() + "-");
+    } catch (IOException e) {
+      throw new GuildException("cannot create a work folder in " + home.resolve("tmp") + ": "
+          + e.getMessage(), e);
+    }
+  }
+
+  private Map<String, String> environment(GuildPkg pkg, Path home, Path work) {
+    Path bin = PackagerRunner.writeGuildWrapper(work.resolve("bin"));
+    Map<String, String> env = new HashMap<>();
+    env.put("srcdir", work.resolve("src").toString());
+    env.put("pkgdir", work.resolve("pkg").toString());
+    env.put("startdir", pkg.folder().toString());
+    env.put("pkgname", pkg.name().value());
+    env.put("pkgver", pkg.version().value());
+    env.put("GUILD_HOME", home.toString());
+    String path = System.getenv("PATH");
+    env.put("PATH", bin + (path == null || path.isEmpty() ? "" : ":" + path));
+    sourceDateEpoch.ifPresent(s -> env.put("SOURCE_DATE_EPOCH", Long.toString(s)));
+    return env;
+  }
+
+  private Manifest manifest(GuildPkg pkg) {
+    Optional<String> buildDate = sourceDateEpoch.isPresent()
+        ? Optional.of(Instant.ofEpochSecond(sourceDateEpoch.getAsLong()).toString())
+        : Optional.empty();
+    return new Manifest(pkg.name(), pkg.version(), pkg.type(), pkg.description(), pkg.tags(),
+        pkg.license(), pkg.requires(), pkg.sources(), pkg.references(), buildDate, null);
+  }
+
+  /**
+   * Copies the package folder's files into {@code pkgdir}, leaving out the GuildPkg, its local
+   * sources (already staged), archives and their temporary files, and the output folder.
+   */
+  private static void copyFolderFiles(GuildPkg pkg, Path out, Path pkgdir) throws IOException {
+    Path root = pkg.folder();
+    Set<Path> skip = new HashSet<>();
+    skip.add(pkg.file());
+    for (String s : pkg.sources()) {
+      Source.parse(s).localPath().ifPresent(p -> skip.add(root.resolve(p)));
+    }
+    Files.walkFileTree(root, new SimpleFileVisitor<>() {
+      @Override
+      public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs)
+          throws IOException {
+        if (!d.equals(root) && d.equals(out)) {
+          return FileVisitResult.SKIP_SUBTREE;
+        }
+        Files.createDirectories(pkgdir.resolve(root.relativize(d).toString()));
+        return FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) throws IOException {
+        String n = f.getFileName().toString();
+        boolean archive = n.endsWith(PackageFormat.ZST_SUFFIX) || n.endsWith(PackageFormat.GZ_SUFFIX)
+            || (n.startsWith(".") && n.endsWith(".tmp"));
+        if (!skip.contains(f) && !archive) {
+          Files.copy(f, pkgdir.resolve(root.relativize(f).toString()),
+              StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES,
+              LinkOption.NOFOLLOW_LINKS);
+        }
+        return FileVisitResult.CONTINUE;
+      }
+    });
+  }
+
+  private static OptionalLong sourceDateEpochFromEnvironment() {
+    String v = System.getenv("SOURCE_DATE_EPOCH");
+    if (v == null || v.isBlank()) {
+      return OptionalLong.empty();
+    }
+    try {
+      return OptionalLong.of(Long.parseLong(v.strip()));
+    } catch (NumberFormatException e) {
+      throw new GuildException("SOURCE_DATE_EPOCH='" + v + "' is not a number of seconds since"
+          + " 1970-01-01; unset it or give an integer");
+    }
+  }
+
+  private static void checkInterrupted() {
+    if (Thread.currentThread().isInterrupted()) {
+      throw new GuildException("interrupted; no archive was written");
+    }
+  }
+
+  private static void deleteQuietly(Path work) {
+    try {
+      if (Files.exists(work, LinkOption.NOFOLLOW_LINKS)) {
+        MoreFiles.deleteRecursively(work, RecursiveDeleteOption.ALLOW_INSECURE);
+      }
+    } catch (IOException e) {
+      LoggerFactory.getLogger(PackageBuilder.class).warn("cannot delete work folder {}: {}", work,
+          e.toString());
+    }
+  }
+}

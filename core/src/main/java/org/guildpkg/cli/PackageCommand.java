@@ -1,0 +1,75 @@
+package org.guildpkg.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.guildpkg.build.PackageBuilder;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * {@code guild package [DIR]}: builds {@code NAME-VERSION.pkg.tar.zst} from a package folder, or
+ * with {@code --gen-checksums} prints the {@code sha256sums} block for its sources.
+ */
+@Command(
+    name = "package",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Build NAME-VERSION.pkg.tar.zst from a package folder.",
+      "Fetches and verifies the sources listed in the folder's GuildPkg, runs the packager's"
+          + " prepare, build, check and package functions, and writes a reproducible archive.",
+      "Progress and the packager's output go to standard error; the archive's path is the last"
+          + " line of standard output."
+    })
+final class PackageCommand implements Callable<Integer> {
+  @ParentCommand GuildCli parent;
+
+  @Parameters(
+      index = "0",
+      arity = "0..1",
+      defaultValue = ".",
+      paramLabel = "DIR",
+      description = "The package folder holding the GuildPkg (default: the current folder).")
+  Path dir;
+
+  @Option(
+      names = "--output",
+      paramLabel = "DIR",
+      description = "Write the archive into DIR (default: the package folder).")
+  Path output;
+
+  @Option(
+      names = "--nocheck",
+      description = "Do not run the packager's check() function (default: run it).")
+  boolean noCheck;
+
+  @Option(
+      names = "--gen-checksums",
+      description = "Fetch the sources and print the 'sha256sums = \\' block to paste into the"
+          + " GuildPkg; builds nothing (default: off).")
+  boolean genChecksums;
+
+  @Override
+  public Integer call() {
+    PackageBuilder builder = PackageBuilder.forDirectory(dir)
+        .home(parent.home())
+        .offline(parent.offline())
+        .noCheck(noCheck)
+        .progress(line -> {
+          parent.err().println(line);
+          parent.err().flush();
+        });
+    if (output != null) {
+      builder.output(output);
+    }
+    if (genChecksums) {
+      parent.out().println(PackageBuilder.checksumsBlock(builder.checksums()));
+    } else {
+      Path archive = builder.build();
+      parent.out().println(archive);
+    }
+    parent.out().flush();
+    return 0;
+  }
+}

@@ -1,0 +1,140 @@
+package org.guildpkg.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.guildpkg.archive.PackageFormat;
+import org.guildpkg.build.PackageFolders;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code guild package} through the CLI, on the seed's mnist-tutorial-src example. */
+class PackageCommandTest {
+  private static final Path EXAMPLE =
+      Path.of(System.getProperty("guild.repoRoot", "."), "examples/packages/mnist-tutorial-src");
+
+  @TempDir Path tmp;
+
+  /** The exit status and what the command printed. */
+  record Run(int status, String out, String err) {
+    String lastLine() {
+      List<String> lines = out.lines().toList();
+      return lines.isEmpty() ? "" : lines.get(lines.size() - 1);
+    }
+  }
+
+  private Run guild(String... args) {
+    CommandLine cl = GuildCli.commandLine();
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    int status = cl.execute(args);
+    return new Run(status, out.toString(), err.toString());
+  }
+
+  @Test
+  void theMnistTutorialExampleBuildsReproduciblyAndListsWithTar() throws Exception {
+    Path home = tmp.resolve("home");
+    Run first = guild("--home", home.toString(), "package", EXAMPLE.toString(),
+        "--output", tmp.resolve("a").toString());
+    assertThat(first.status()).as(first.err()).isZero();
+    Path archive = Path.of(first.lastLine());
+    assertThat(archive).isEqualTo(tmp.resolve("a/mnist-tutorial-src-1.pkg.tar.zst")).exists();
+    assertThat(first.err()).contains("==> Starting prepare()...", "patching file mnist_softmax.py",
+        "==> Starting package()...");
+
+    Run second = guild("--home", home.toString(), "package", EXAMPLE.toString(),
+        "--output", tmp.resolve("b").toString());
+    assertThat(second.status()).as(second.err()).isZero();
+    assertThat(PackageFolders.sha256(Path.of(second.lastLine())))
+        .isEqualTo(PackageFolders.sha256(archive));
+
+    assertThat(tarList(archive)).containsExactly(".MANIFEST.json", ".FILES.json", "data/Guild",
+        "data/README.md", "data/mnist_softmax.py");
+    Map<String, String> entries = PackageFolders.entries(archive);
+    assertThat(entries.get("data/mnist_softmax.py")).contains("fashion_mnist.load_data()");
+    assertThat(entries.get("data/Guild")).isEqualTo(
+        Files.readString(EXAMPLE.resolve("Guild.in"), StandardCharsets.UTF_8));
+    JsonNode manifest = new ObjectMapper().readTree(entries.get(PackageFormat.MANIFEST));
+    assertThat(manifest.get("name").asText()).isEqualTo("mnist-tutorial-src");
+    assertThat(manifest.get("type").asText()).isEqualTo("source");
+    assertThat(manifest.get("requires").get(0).asText()).isEqualTo("fashion-mnist >= 1.0");
+    assertThat(manifest.get("references").get("github").asText()).startsWith("https://github.com/");
+    assertThat(manifest.has("buildDate")).isFalse();
+    JsonNode files = new ObjectMapper().readTree(entries.get(PackageFormat.FILES)).get("files");
+    assertThat(files).extracting(f -> f.get("path").asText())
+        .containsExactly("Guild", "README.md", "mnist_softmax.py");
+    assertThat(files.get(2).get("sha256").asText())
+        .isEqualTo(PackageFolders.sha256(entries.get("data/mnist_softmax.py")));
+    // The example folder itself is left as it was.
+    assertThat(PackageFolders.listing(EXAMPLE)).containsExactlyInAnyOrder("GuildPkg", "Guild.in",
+        "make-upstream.sh", "mnist-tutorial-1.tar.gz", "packager", "tensorflow.patch");
+  }
+
+  @Test
+  void genChecksumsPrintsTheBlockToPasteAndBuildsNothing() throws IOException {
+    Run run = guild("--home", tmp.resolve("home").toString(), "package", EXAMPLE.toString(),
+        "--gen-checksums", "--output", tmp.resolve("out").toString());
+    assertThat(run.status()).as(run.err()).isZero();
+    String guildPkg = Files.readString(EXAMPLE.resolve("GuildPkg"));
+    List<String> printed = run.out().lines().toList();
+    assertThat(printed).hasSize(4);
+    assertThat(printed.get(0)).isEqualTo("sha256sums = \\");
+    // The two pinned checksums of the example are the ones the command computes.
+    assertThat(guildPkg).contains(printed.get(1)).contains(printed.get(2));
+    assertThat(printed.get(3).strip())
+        .isEqualTo(PackageFolders.sha256(EXAMPLE.resolve("Guild.in")));
+    assertThat(tmp.resolve("out")).doesNotExist();
+  }
+
+  @Test
+  void aFailingPrepareExitsOneNamingPrepareAndLeavesNoArchive() {
+    Path dir = PackageFolders.write(tmp.resolve("pkg"),
+        PackageFolders.header("broken") + "packager = packager\n",
+        Map.of("packager", "prepare() { patch -p1 < missing.patch; }\npackage() { :; }\n"));
+    Run run = guild("--home", tmp.resolve("home").toString(), "package", dir.toString());
+    assertThat(run.status()).isEqualTo(1);
+    assertThat(run.err()).contains("guild: packager function 'prepare' failed with exit status 1 in "
+        + dir.resolve("packager"));
+    assertThat(run.out()).isEmpty();
+    assertThat(PackageFolders.listing(dir)).containsExactlyInAnyOrder("GuildPkg", "packager");
+  }
+
+  @Test
+  void aValidationErrorExitsOneWithFileAndLine() {
+    Path dir = PackageFolders.write(tmp.resolve("pkg"),
+        "[package]\nname = x\nversion = one\ntype = source\n", Map.of());
+    Run run = guild("--home", tmp.resolve("home").toString(), "package", dir.toString());
+    assertThat(run.status()).isEqualTo(1);
+    assertThat(run.err().strip())
+        .startsWith("guild: " + dir.resolve("GuildPkg") + ":3: version: invalid version 'one'");
+  }
+
+  @Test
+  void anUnknownOptionIsAUsageError() {
+    Run run = guild("package", "--no-such-flag");
+    assertThat(run.status()).isEqualTo(2);
+    assertThat(run.err()).contains("--no-such-flag");
+  }
+
+  private static List<String> tarList(Path archive) throws Exception {
+    Process p = new ProcessBuilder("tar", "--zstd", "-tf", archive.toString())
+        .redirectErrorStream(true).start();
+    String listing = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(listing).isZero();
+    return listing.lines().toList();
+  }
+}

@@ -1,0 +1,69 @@
+package org.guildpkg.tf.cli;
+
+import java.nio.file.Path;
+import java.util.OptionalLong;
+import java.util.concurrent.Callable;
+import org.guildpkg.cli.GuildCli;
+import org.guildpkg.tf.model.Deployer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * {@code guild deploy SPEC --to DIR}: writes a model in TensorFlow Serving's layout.
+ *
+ * <p>Its {@code --version N} (the contract's flag) takes the place of the standard help options'
+ * {@code --version}, so it declares {@code --help} alone; {@code guild --version} still works.
+ */
+@Command(
+    name = "deploy",
+    description = {
+      "Write a model package as DIR/NAME/VERSION/ (saved_model.pb, variables/, assets/) for"
+          + " TensorFlow Serving's --model_base_path=DIR/NAME.",
+      "Never overwrites a version; prints the folder it wrote."
+    })
+final class DeployCommand implements Callable<Integer> {
+  @ParentCommand GuildCli parent;
+
+  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+  boolean help;
+
+  @Parameters(
+      index = "0",
+      paramLabel = "SPEC",
+      description = "An installed model package (NAME or NAME@VERSION) or a SavedModel folder.")
+  String spec;
+
+  @Option(
+      names = "--to",
+      required = true,
+      paramLabel = "DIR",
+      description = "The model base folder; the model goes to DIR/NAME/VERSION/ (required).")
+  Path to;
+
+  @Option(
+      names = "--version",
+      paramLabel = "N",
+      description = "The integer version to write (default: one more than the highest in DIR/NAME,"
+          + " 1 for the first).")
+  Long version;
+
+  @Option(
+      names = "--name",
+      paramLabel = "NAME",
+      description = "The model's name in DIR and in TensorFlow Serving's URLs (default: the"
+          + " package's name, or the folder's name).")
+  String name;
+
+  @Override
+  public Integer call() {
+    PackageSpecs.Resolved r = PackageSpecs.resolve(spec, parent.home());
+    Deployer.Deployment d = Deployer.to(to).deploy(
+        r.folder(), name != null ? name : r.name(),
+        version == null ? OptionalLong.empty() : OptionalLong.of(version));
+    parent.err().println("deployed " + r.label() + " as " + d.name() + " version " + d.version());
+    parent.out().println(d.path());
+    return 0;
+  }
+}

@@ -1,0 +1,142 @@
+package org.guildpkg.tf.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code guild check} and {@code guild deploy} on the real half_plus_two SavedModel. */
+class ModelCommandsTest {
+  @TempDir Path tmp;
+
+  static Path halfPlusTwo() {
+    return Path.of(System.getProperty("guild.repoRoot", "..")).toAbsolutePath().normalize()
+        .resolve("../shared/fixtures/tf-serving/saved_model_half_plus_two_cpu/00000123").normalize();
+  }
+
+  /** A dataset folder whose manifest declares {@code features} (JSON), as a dataset package's. */
+  Path dataset(String features) throws IOException {
+    Path dir = Files.createDirectories(tmp.resolve("data-" + Math.abs(features.hashCode())));
+    Files.writeString(dir.resolve(".MANIFEST.json"),
+        "{\"name\": \"numbers\", \"version\": \"1\", \"type\": \"dataset\","
+            + " \"interface\": {\"features\": " + features + "}}");
+    return dir;
+  }
+
+  /** An installed model package in a store at {@code home}, copied from the fixture. */
+  static Path install(Path home, String name, String version, Path savedModel) throws IOException {
+    Path dir = Files.createDirectories(home.resolve("packages").resolve(name).resolve(version));
+    try (Stream<Path> s = Files.walk(savedModel)) {
+      for (Path p : (Iterable<Path>) s::iterator) {
+        Path t = dir.resolve(savedModel.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(t);
+        } else {
+          Files.copy(p, t);
+        }
+      }
+    }
+    Files.writeString(dir.resolve(".MANIFEST.json"),
+        "{\"name\": \"" + name + "\", \"version\": \"" + version + "\", \"type\": \"model\"}");
+    return dir;
+  }
+
+  @Test
+  void checkPrintsEachInputAgainstItsFeatureAndPassesWhenTheyFit() throws Exception {
+    Path data = dataset("{\"x\": {\"dtype\": \"float32\", \"shape\": [1]},"
+        + " \"label\": {\"dtype\": \"int64\", \"shape\": []}}");
+    Cli r = Cli.run("check", halfPlusTwo().toString(), data.toString());
+    assertThat(r.status()).as(r.err()).isZero();
+    assertThat(r.out()).containsPattern("serving_default\\s+x\\s+float32 \\[-1, 1\\]\\s+<-\\s+x\\s+float32 \\[1\\]\\s+ok");
+  }
+
+  @Test
+  void checkFailsWithOneLineOnAWrongDtype() throws Exception {
+    Path data = dataset("{\"x\": {\"dtype\": \"int64\", \"shape\": [1]}}");
+    Cli r = Cli.run("check", halfPlusTwo().toString(), data.toString());
+    assertThat(r.status()).isEqualTo(1);
+    assertThat(r.out()).contains("MISMATCH: dtype float32 is not the feature's int64");
+    assertThat(r.err().strip()).startsWith("guild: " + halfPlusTwo() + " does not accept ")
+        .endsWith("serving_default input 'x': dtype float32 is not the feature's int64")
+        .doesNotContain("\n");
+  }
+
+  @Test
+  void checkFailsOnAShapeThatIsNoBatchOfTheFeature() throws Exception {
+    Path data = dataset("{\"x\": {\"dtype\": \"float32\", \"shape\": [2]}}");
+    Cli r = Cli.run("check", halfPlusTwo().toString(), data.toString());
+    assertThat(r.status()).isEqualTo(1);
+    assertThat(r.err()).contains("shape [-1, 1] is not a batch of the feature's [2]");
+  }
+
+  @Test
+  void checkFailsWhenTheDatasetLacksAnInputsFeature() throws Exception {
+    Path data = dataset("{\"image\": {\"dtype\": \"uint8\", \"shape\": [28, 28]}}");
+    Cli r = Cli.run("check", halfPlusTwo().toString(), data.toString());
+    assertThat(r.status()).isEqualTo(1);
+    assertThat(r.err()).contains("the dataset has no feature 'x' (features: image)");
+  }
+
+  @Test
+  void checkRefusesADatasetWithoutFeatures() throws Exception {
+    Cli r = Cli.run("check", halfPlusTwo().toString(), tmp.toString());
+    assertThat(r.status()).isEqualTo(1);
+    assertThat(r.err()).startsWith("guild: " + tmp.toAbsolutePath()).contains("has no features in its manifest");
+  }
+
+  @Test
+  void checkFindsAnInstalledModelPackageByName() throws Exception {
+    Path home = tmp.resolve("home");
+    install(home, "half-plus-two", "1.0", halfPlusTwo());
+    install(home, "half-plus-two", "1.10", halfPlusTwo());
+    Path data = dataset("{\"x\": {\"dtype\": \"int64\", \"shape\": [1]}}");
+    Cli r = Cli.run("--home", home.toString(), "check", "half-plus-two", data.toString());
+    assertThat(r.status()).isEqualTo(1);
+    assertThat(r.err()).contains("guild: half-plus-two@1.10 (" + home.resolve("packages/half-plus-two/1.10"));
+  }
+
+  @Test
+  void deployPrintsTheVersionFolderItWroteAndNamesItAfterThePackage() throws Exception {
+    Path home = tmp.resolve("home");
+    install(home, "half-plus-two", "1.0", halfPlusTwo());
+    Path to = tmp.resolve("serving");
+    Cli first = Cli.run("--home", home.toString(), "deploy", "half-plus-two@1.0", "--to", to.toString());
+    assertThat(first.status()).as(first.err()).isZero();
+    assertThat(first.out().strip()).isEqualTo(to.resolve("half-plus-two/1").toAbsolutePath().toString());
+    assertThat(first.err()).contains("deployed half-plus-two@1.0");
+    assertThat(to.resolve("half-plus-two/1/variables/variables.data-00000-of-00001")).isRegularFile();
+    assertThat(to.resolve("half-plus-two/1/.MANIFEST.json")).doesNotExist();
+
+    Cli explicit = Cli.run("--home", home.toString(), "deploy", "half-plus-two", "--to", to.toString(), "--version", "42");
+    assertThat(explicit.out().strip()).endsWith("half-plus-two/42");
+    Cli again = Cli.run("--home", home.toString(), "deploy", "half-plus-two", "--to", to.toString(), "--version", "42");
+    assertThat(again.status()).isEqualTo(1);
+    assertThat(again.err()).startsWith("guild: ").contains("exists already");
+  }
+
+  @Test
+  void deployOfAFolderTakesItsNameFromNameOption() {
+    Path to = tmp.resolve("serving");
+    Cli r = Cli.run("deploy", halfPlusTwo().toString(), "--to", to.toString(), "--name", "hp2");
+    assertThat(r.status()).as(r.err()).isZero();
+    assertThat(to.resolve("hp2/1/saved_model.pb")).isRegularFile();
+  }
+
+  @Test
+  void deployWithoutToIsAUsageError() {
+    Cli r = Cli.run("deploy", halfPlusTwo().toString());
+    assertThat(r.status()).isEqualTo(2);
+    assertThat(r.err()).contains("--to");
+  }
+
+  @Test
+  void deployOfAnUninstalledPackageSaysHowToInstallIt() {
+    Cli r = Cli.run("--home", tmp.toString(), "deploy", "nope", "--to", tmp.resolve("s").toString());
+    assertThat(r.status()).isEqualTo(1);
+    assertThat(r.err()).contains("guild: package nope is not installed in").contains("guild install nope");
+  }
+}
