@@ -1,0 +1,39 @@
+package org.guildpkg.cli;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.guildpkg.GuildHome;
+import org.guildpkg.GuildPackage;
+import org.guildpkg.GuildPackages;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code guild install SPEC...}: checks and installs packages into the store. */
+@Command(
+    name = "install",
+    mixinStandardHelpOptions = true,
+    description = "Install packages: each SPEC is an archive's path (NAME-VERSION.pkg.tar.zst),"
+        + " NAME, NAME@VERSION or \"NAME>=VERSION\". Installing an installed package again does nothing.")
+final class InstallCommand implements Callable<Integer> {
+  @ParentCommand GuildCli parent;
+
+  @Parameters(arity = "1..*", paramLabel = "SPEC",
+      description = "Archive paths or package specs, installed in the order given (requirements first).")
+  List<String> specs;
+
+  @Override
+  public Integer call() {
+    GuildHome home = GuildPackages.at(parent.home()).offline(parent.offline());
+    for (String spec : specs) {
+      List<GuildPackage> installed = GuildHome.isArchivePath(spec)
+          ? home.install(ProgressBar.onTerminal(parent.err(), Path.of(spec).getFileName().toString()), List.of(spec))
+          : MirrorInstall.packageManager(parent).installSpecs(List.of(spec));
+      for (GuildPackage p : installed) {
+        parent.out().println("installed " + p + " in " + p.path());
+      }
+    }
+    return 0;
+  }
+}
