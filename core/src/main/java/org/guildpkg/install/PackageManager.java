@@ -51,7 +51,7 @@ public final class PackageManager {
   private final Downloader downloader;
   private ProgressListener downloadProgress = ProgressListener.NONE;
   private org.guildpkg.store.ProgressListener extractProgress = org.guildpkg.store.ProgressListener.NONE;
-  private Consumer<String> notes = LOG::info;
+  private Consumer<String> notes = LOG::debug;
 
   /** A manager for {@code store} fetching from {@code mirrors}. */
   public PackageManager(Store store, Mirrors mirrors) {
@@ -72,7 +72,7 @@ public final class PackageManager {
     return this;
   }
 
-  /** Hears one line per step ("downloading x@1 from main"); logged at INFO by default. */
+  /** Hears one line per step ("downloading x@1 from main"); logged at DEBUG by default. */
   public PackageManager notes(Consumer<String> listener) {
     this.notes = listener;
     return this;
