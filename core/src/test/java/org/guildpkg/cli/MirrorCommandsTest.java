@@ -4,14 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.guildpkg.mirror.TestPackages;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class MirrorCommandsTest {
   @TempDir Path tmp;
@@ -19,19 +16,10 @@ class MirrorCommandsTest {
   String err;
 
   private int guild(String... args) {
-    StringWriter o = new StringWriter();
-    StringWriter e = new StringWriter();
-    CommandLine cl = GuildCli.commandLine();
-    cl.setOut(new PrintWriter(o, true));
-    cl.setErr(new PrintWriter(e, true));
-    String[] all = new String[args.length + 2];
-    all[0] = "--home";
-    all[1] = tmp.resolve("home").toString();
-    System.arraycopy(args, 0, all, 2, args.length);
-    int status = cl.execute(all);
-    out = o.toString();
-    err = e.toString();
-    return status;
+    CliRun r = CliRun.guild(tmp.resolve("home"), args);
+    out = r.out();
+    err = r.err();
+    return r.status();
   }
 
   @Test

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -13,14 +11,13 @@ import java.util.Map;
 import org.guildpkg.GuildPackage;
 import org.guildpkg.GuildPackages;
 import org.guildpkg.archive.Manifest;
-import org.guildpkg.cli.GuildCli;
+import org.guildpkg.cli.CliRun;
 import org.guildpkg.mirror.Nginx;
 import org.guildpkg.mirror.TestPackages;
 import org.guildpkg.spec.PackageType;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * The whole mirror story through the CLI and GuildPackages: publish to a real nginx by PUT and to
@@ -32,19 +29,10 @@ class MirrorEndToEndTest {
   String err;
 
   private int guild(String... args) {
-    StringWriter o = new StringWriter();
-    StringWriter e = new StringWriter();
-    CommandLine cl = GuildCli.commandLine();
-    cl.setOut(new PrintWriter(o, true));
-    cl.setErr(new PrintWriter(e, true));
-    String[] all = new String[args.length + 2];
-    all[0] = "--home";
-    all[1] = tmp.resolve("home").toString();
-    System.arraycopy(args, 0, all, 2, args.length);
-    int status = cl.execute(all);
-    out = o.toString();
-    err = e.toString();
-    return status;
+    CliRun r = CliRun.guild(tmp.resolve("home"), args);
+    out = r.out();
+    err = r.err();
+    return r.status();
   }
 
   private Path archive(String name, String version, PackageType type, String description, String requires,
