@@ -77,18 +77,28 @@ public final class GuildPackagesExtension
    */
   @Override
   public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
-    if (context.getTestMethod().isEmpty()) {
-      return ConditionEvaluationResult.enabled("packages of fields are opened before the tests");
+    if (context.getTestClass().isEmpty()) {
+      return ConditionEvaluationResult.enabled("not a test class");
     }
-    for (java.lang.reflect.Parameter p : context.getRequiredTestMethod().getParameters()) {
-      UsePackage use = p.getAnnotation(UsePackage.class);
-      if (use != null) {
-        try {
-          view(context, use, p.getType());
-        } catch (TestAbortedException e) {
-          return ConditionEvaluationResult.disabled(e.getMessage());
+    try {
+      if (context.getTestMethod().isEmpty()) {
+        // The class: its static fields; a package missing here disables (skips) the whole class.
+        for (Field f : fields(context.getRequiredTestClass(), true)) {
+          view(context, f.getAnnotation(UsePackage.class), f.getType());
+        }
+      } else {
+        for (Field f : fields(context.getRequiredTestClass(), false)) {
+          view(context, f.getAnnotation(UsePackage.class), f.getType());
+        }
+        for (java.lang.reflect.Parameter p : context.getRequiredTestMethod().getParameters()) {
+          UsePackage use = p.getAnnotation(UsePackage.class);
+          if (use != null) {
+            view(context, use, p.getType());
+          }
         }
       }
+    } catch (TestAbortedException e) {
+      return ConditionEvaluationResult.disabled(e.getMessage());
     }
     return ConditionEvaluationResult.enabled("every @UsePackage package is available");
   }
@@ -110,9 +120,7 @@ public final class GuildPackagesExtension
 
   private void inject(ExtensionContext context, Object instance, boolean statics) {
     Class<?> type = instance == null ? context.getRequiredTestClass() : instance.getClass();
-    List<Field> fields = AnnotationSupport.findAnnotatedFields(type, UsePackage.class,
-        f -> Modifier.isStatic(f.getModifiers()) == statics);
-    for (Field f : fields) {
+    for (Field f : fields(type, statics)) {
       if (Modifier.isFinal(f.getModifiers())) {
         throw new ExtensionConfigurationException("@UsePackage field " + f + " must not be final");
       }
@@ -124,6 +132,11 @@ public final class GuildPackagesExtension
         throw new ExtensionConfigurationException("cannot set @UsePackage field " + f, e);
       }
     }
+  }
+
+  private static List<Field> fields(Class<?> type, boolean statics) {
+    return AnnotationSupport.findAnnotatedFields(type, UsePackage.class,
+        f -> Modifier.isStatic(f.getModifiers()) == statics);
   }
 
   /** The view of the package, opened once per test class and closed with the class. */
