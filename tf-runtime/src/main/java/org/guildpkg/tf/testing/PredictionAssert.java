@@ -1,6 +1,6 @@
 package org.guildpkg.tf.testing;
 
-import org.assertj.core.internal.Failures;
+import org.assertj.core.api.Assertions;
 import org.guildpkg.tf.classify.Classifier;
 import org.guildpkg.tf.classify.Prediction;
 
@@ -76,7 +76,13 @@ public final class PredictionAssert {
     return name + actual.probabilityOf(index).map(p -> String.format(", probability %.3f", p)).orElse("") + ")";
   }
 
+  /** The error AssertJ's {@code fail} throws (an opentest4j AssertionFailedError when present). */
   private static AssertionError failure(String message) {
-    return Failures.instance().failure(message);
+    try {
+      Assertions.fail(message);
+    } catch (AssertionError e) {
+      return e;
+    }
+    return new AssertionError(message);
   }
 }
