@@ -25,8 +25,6 @@ import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
-import org.tensorflow.framework.initializers.Glorot;
-import org.tensorflow.framework.initializers.VarianceScaling;
 import org.tensorflow.framework.optimizers.Adam;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
@@ -155,10 +153,15 @@ public final class TrainConvnetBenchmark {
   }
 
   static Variable<TFloat32> var(Ops tf, Shape shape, long seed) {
-    Operand<TFloat32> init = seed < 0
-        ? tf.zeros(tf.constant(shape), TFloat32.class)
-        : new Glorot<TFloat32>(VarianceScaling.Distribution.UNIFORM, seed).call(tf, tf.constant(shape), TFloat32.class);
-    return tf.variable(init);
+    if (seed < 0) {
+      return tf.variable(tf.zeros(tf.constant(shape), TFloat32.class));
+    }
+    // Glorot uniform in [-l, l] (framework 1.1.0's Glorot draws [0, l) only).
+    int n = shape.numDimensions();
+    long receptive = n == 4 ? shape.size(0) * shape.size(1) : 1;
+    float limit = (float) Math.sqrt(6.0 / (shape.size(n - 2) * receptive + shape.size(n - 1) * receptive));
+    Operand<TFloat32> u = tf.random.randomUniform(tf.constant(shape), TFloat32.class, RandomUniform.seed(seed));
+    return tf.variable(tf.math.mul(tf.math.sub(tf.math.mul(u, tf.constant(2f)), tf.constant(1f)), tf.constant(limit)));
   }
 
   static InMemoryExamples idx(String split) throws Exception {

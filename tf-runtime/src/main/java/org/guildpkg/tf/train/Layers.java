@@ -4,9 +4,7 @@ import java.util.List;
 import java.util.Map;
 import org.guildpkg.GuildException;
 import org.tensorflow.Operand;
-import org.tensorflow.framework.initializers.Glorot;
 import org.tensorflow.framework.initializers.Initializer;
-import org.tensorflow.framework.initializers.VarianceScaling;
 import org.tensorflow.framework.initializers.Zeros;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
@@ -89,9 +87,28 @@ public final class Layers {
     return v;
   }
 
-  /** Glorot-uniform initialiser seeded from the run's seed and the variable's order. */
-  public Initializer<TFloat32> glorot() {
-    return new Glorot<>(VarianceScaling.Distribution.UNIFORM, seed + variables.size());
+  /**
+   * Glorot-uniform initialiser for a kernel of {@code shape} (Keras' and TensorFlow's layers'
+   * default): uniform in {@code [-l, l]}, {@code l = sqrt(6 / (fanIn + fanOut))}, where the
+   * fans are the last two dimensions times the receptive field (the others). Seeded from the
+   * run's seed and the variable's order.
+   */
+  public Initializer<TFloat32> glorotUniform(Shape shape) {
+    int n = shape.numDimensions();
+    long receptive = 1;
+    for (int i = 0; i < n - 2; i++) {
+      receptive *= shape.size(i);
+    }
+    long fanIn = n < 2 ? shape.size(0) : shape.size(n - 2) * receptive;
+    long fanOut = n < 2 ? shape.size(0) : shape.size(n - 1) * receptive;
+    float limit = (float) Math.sqrt(6.0 / (fanIn + fanOut));
+    long s = seed + variables.size();
+    // tensorflow-framework 1.1.0's Glorot(UNIFORM) draws from [0, limit) only: all-positive
+    // kernels make a deep ReLU network's logits explode, so this draws [-limit, limit) itself.
+    return (ops, dims, type) -> ops.math.mul(
+        ops.math.sub(ops.math.mul(ops.random.randomUniform(dims, TFloat32.class, RandomUniform.seed(s)),
+            ops.constant(2f)), ops.constant(1f)),
+        ops.constant(limit));
   }
 
   /**
@@ -101,7 +118,7 @@ public final class Layers {
    */
   public Operand<TFloat32> dense(String name, Operand<TFloat32> x, int units, boolean relu) {
     long in = staticDim(x, 1, name);
-    Variable<TFloat32> w = variable(name + "/kernel", Shape.of(in, units), glorot());
+    Variable<TFloat32> w = variable(name + "/kernel", Shape.of(in, units), glorotUniform(Shape.of(in, units)));
     Variable<TFloat32> b = variable(name + "/bias", Shape.of(units), new Zeros<>());
     Operand<TFloat32> y = tf.math.add(tf.linalg.matMul(x, w), b);
     return relu ? tf.nn.relu(y) : y;
@@ -114,7 +131,8 @@ public final class Layers {
    */
   public Operand<TFloat32> conv2d(String name, Operand<TFloat32> x, int kernel, int filters) {
     long in = staticDim(x, 3, name);
-    Variable<TFloat32> w = variable(name + "/kernel", Shape.of(kernel, kernel, in, filters), glorot());
+    Shape k = Shape.of(kernel, kernel, in, filters);
+    Variable<TFloat32> w = variable(name + "/kernel", k, glorotUniform(k));
     Variable<TFloat32> b = variable(name + "/bias", Shape.of(filters), new Zeros<>());
     return tf.nn.relu(tf.nn.biasAdd(tf.nn.conv2d(x, w, List.of(1L, 1L, 1L, 1L), "SAME"), b));
   }

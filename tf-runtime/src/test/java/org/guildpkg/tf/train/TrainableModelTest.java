@@ -72,6 +72,11 @@ class TrainableModelTest {
     try {
       float first;
       try (TrainableModel m = TrainableModel.build(code, defaults("fashion-mnist-convnet-src"), InputSpec.fashionMnist(), 7)) {
+        try (Result r = m.run(TrainableModel.EVALUATE, b)) {
+          // Glorot-uniform kernels centred on 0 start near chance: ln(10) = 2.30. (Kernels
+          // drawn from [0, l) gave losses over 100 and a network that never learned.)
+          assertThat(((TFloat32) r.get("loss").orElseThrow()).getFloat()).isBetween(1.8f, 2.8f);
+        }
         first = m.trainStep(b).loss();
         for (int i = 0; i < 4; i++) {
           m.trainStep(b);
