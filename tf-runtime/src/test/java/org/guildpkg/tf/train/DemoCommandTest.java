@@ -25,5 +25,11 @@ class DemoCommandTest {
     assertThat(model.manifest().interfaceData().at("/lineage/dataset/version").asText()).isEqualTo("1.0");
     assertThat(model.manifest().interfaceData().at("/metrics/accuracy").asDouble()).isGreaterThan(0.7);
     assertThat(home.resolve("demo/mirror/index.json")).isRegularFile();
+
+    // A second demo in the same home reuses its mirror and project and trains a newer model.
+    InitCommandTest.Outcome again = guild(home, "demo", "--source", "fashion-mnist-softmax-src", "--steps", "20",
+        "--images", "2", "--examples", TrainableModelTest.examples().toString());
+    assertThat(again.status()).as(again.err()).isZero();
+    assertThat(again.out()).contains("model fashion-mnist-softmax+fashion-mnist@1.0.2:");
   }
 }
