@@ -104,6 +104,33 @@ class TrainCommandTest {
   }
 
   @Test
+  void aTrainingProcessKilledMidwayResumesFromItsLastCheckpoint(@TempDir Path tmp) throws Exception {
+    Path home = tmp.resolve("home");
+    Path p = tmp.resolve("p");
+    guild(home, "init", "--template", InitCommandTest.template("fashion-mnist-softmax-src"), p.toString());
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+        "org.guildpkg.cli.GuildCli", "--home", home.toString(), "train", "-C", p.toString(),
+        "--dataset", dataset.toString(), "--steps", "3000", "--flag", "batch_size=20", "--checkpoint-every", "100")
+        .redirectErrorStream(true).redirectOutput(tmp.resolve("child.log").toFile()).start();
+    Path checkpoint = p.resolve("runs/1/checkpoints/step-00000100");
+    long deadline = System.nanoTime() + 120_000_000_000L;
+    while (!Files.exists(checkpoint) && child.isAlive() && System.nanoTime() < deadline) {
+      Thread.sleep(20); // poll the checkpoint's appearance (bounded), without spinning a core
+    }
+    child.destroyForcibly().waitFor();
+    assertThat(checkpoint).as(Files.readString(tmp.resolve("child.log"))).isDirectory();
+    RunFolder run = RunFolder.open(p.resolve("runs"), "1");
+    assertThat(run.completed()).isFalse();
+
+    InitCommandTest.Outcome resumed = guild(home, "train", "-C", p.toString(), "--resume", "1");
+    assertThat(resumed.status()).as(resumed.err()).isZero();
+    assertThat(resumed.out()).startsWith("run 1: 3000 steps");
+    assertThat(run.completed()).isTrue();
+    assertThat(run.info().path("resumed_from").asLong()).isGreaterThanOrEqualTo(100).isLessThan(3000);
+  }
+
+  @Test
   void packageRunOfARunThatDidNotFinishSaysSo(@TempDir Path tmp) throws Exception {
     Files.createDirectories(tmp.resolve("runs/4"));
     InitCommandTest.Outcome o = guild(tmp.resolve("home"), "package", tmp.toString(), "--run", "4");
