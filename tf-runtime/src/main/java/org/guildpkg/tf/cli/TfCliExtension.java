@@ -13,6 +13,7 @@ public final class TfCliExtension implements CliExtension {
     return List.of(
         // One line per subcommand, in the order `guild --help` lists them.
         new CheckCommand(),
-        new DeployCommand());
+        new DeployCommand(),
+        new ServeCommand());
   }
 }
