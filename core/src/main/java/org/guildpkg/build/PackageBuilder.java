@@ -209,13 +209,7 @@ public final class PackageBuilder {
   }
 
   private Path home() {
-    if (home.isPresent()) {
-      return home.get();
-    }
-    String env = System.getenv("GUILD_HOME");
-    return env != null && !env.isBlank()
-        ? Path.of(env).toAbsolutePath()
-        : Path.of(System.getProperty("user.home"), ".guild");
+    return home.orElseGet(org.guildpkg.GuildPackages::defaultHome);
   }
 
   private static Path createWorkDir(Path home, GuildPkg pkg) {

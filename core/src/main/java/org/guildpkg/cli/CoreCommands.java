@@ -12,6 +12,11 @@ final class CoreCommands {
     List<Object> commands = new ArrayList<>();
     // One line per subcommand, in the order `guild --help` lists them.
     commands.add(new PackageCommand());
+    commands.add(new InstallCommand());
+    commands.add(new UninstallCommand());
+    commands.add(new ListCommand());
+    commands.add(new InfoCommand());
+    commands.add(new VerifyCommand());
     return commands;
   }
 }

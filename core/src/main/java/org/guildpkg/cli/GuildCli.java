@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import org.guildpkg.GuildException;
+import org.guildpkg.GuildPackages;
 import org.guildpkg.spi.CliExtension;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -44,14 +45,7 @@ public final class GuildCli implements Callable<Integer> {
 
   /** The home folder: {@code --home}, else {@code $GUILD_HOME}, else {@code ~/.guild}. */
   public Path home() {
-    if (home != null) {
-      return home.toAbsolutePath();
-    }
-    String env = System.getenv("GUILD_HOME");
-    if (env != null && !env.isBlank()) {
-      return Path.of(env).toAbsolutePath();
-    }
-    return Path.of(System.getProperty("user.home"), ".guild");
+    return home != null ? home.toAbsolutePath() : GuildPackages.defaultHome();
   }
 
   /** True when {@code --offline} or {@code GUILD_OFFLINE=1} asks for no network calls. */

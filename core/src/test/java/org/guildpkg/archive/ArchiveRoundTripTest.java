@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +45,8 @@ class ArchiveRoundTripTest {
   void writtenArchiveReadsBackWithManifestFileListAndData() throws IOException {
     Path archive = ArchiveWriter.write(manifest(), pkgdir(), tmp.resolve("out"), 0);
     assertThat(archive.getFileName().toString()).isEqualTo("demo-1.2.pkg.tar.zst");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(archive)))
+        .isEqualTo("rw-r--r--");
     try (ArchiveReader r = ArchiveReader.open(archive)) {
       assertThat(r.manifest().toJson()).isEqualTo(manifest().toJson());
       assertThat(r.files()).extracting(FileEntry::path)

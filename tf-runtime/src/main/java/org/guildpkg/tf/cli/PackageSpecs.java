@@ -4,19 +4,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Optional;
-import java.util.stream.Stream;
 import org.guildpkg.GuildException;
+import org.guildpkg.GuildPackage;
+import org.guildpkg.GuildPackages;
 import org.guildpkg.archive.Manifest;
 import org.guildpkg.archive.PackageFormat;
-import org.guildpkg.spec.PackageName;
-import org.guildpkg.spec.Version;
 
 /**
  * Finds what a TensorFlow command's SPEC argument names: a folder (a package folder or a bare
- * SavedModel or dataset folder), or an installed package {@code NAME} or {@code NAME@VERSION} in
- * the store ({@code $GUILD_HOME/packages/NAME/VERSION}, the newest version when none is given).
+ * SavedModel or dataset folder), or an installed package ({@code NAME}, {@code NAME@VERSION},
+ * {@code "NAME>=1.0"}: the highest installed version that matches, as {@code GuildPackages.load}
+ * finds it).
  */
 final class PackageSpecs {
   private PackageSpecs() {}
@@ -46,37 +45,11 @@ final class PackageSpecs {
       Path folder = asPath.toAbsolutePath().normalize();
       return new Resolved(spec, folder, readManifest(folder));
     }
-    int at = spec.indexOf('@');
-    String name = at < 0 ? spec : spec.substring(0, at);
-    if (!PackageName.isValid(name)) {
-      throw new GuildException(
-          "'" + spec + "' is neither a folder nor an installed package spec (NAME or NAME@VERSION)");
+    if (spec.contains("/")) {
+      throw new GuildException("no folder " + asPath.toAbsolutePath() + " (SPEC: a folder or an installed package)");
     }
-    Path dir = home.resolve("packages").resolve(name);
-    Path folder;
-    if (at >= 0) {
-      folder = dir.resolve(Version.parse(spec.substring(at + 1)).value());
-    } else {
-      folder = newest(dir).orElse(dir.resolve("?"));
-    }
-    if (!Files.isDirectory(folder)) {
-      throw new GuildException(
-          "package " + spec + " is not installed in " + home + " and no folder " + spec
-              + " exists; install it with 'guild install " + spec + "' or give a folder");
-    }
-    return new Resolved(spec, folder, readManifest(folder));
-  }
-
-  private static Optional<Path> newest(Path dir) {
-    if (!Files.isDirectory(dir)) {
-      return Optional.empty();
-    }
-    try (Stream<Path> s = Files.list(dir)) {
-      return s.filter(p -> Files.isDirectory(p) && Version.isValid(p.getFileName().toString()))
-          .max(Comparator.comparing(p -> Version.parse(p.getFileName().toString())));
-    } catch (IOException e) {
-      throw new GuildException("cannot list " + dir + ": " + e.getMessage(), e);
-    }
+    GuildPackage pkg = GuildPackages.at(home).load(spec);
+    return new Resolved(spec, pkg.path(), Optional.of(pkg.manifest()));
   }
 
   private static Optional<Manifest> readManifest(Path folder) {

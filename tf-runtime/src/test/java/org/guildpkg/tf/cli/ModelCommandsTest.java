@@ -3,9 +3,10 @@ package org.guildpkg.tf.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import org.guildpkg.GuildPackages;
+import org.guildpkg.build.PackageBuilder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,22 +28,12 @@ class ModelCommandsTest {
     return dir;
   }
 
-  /** An installed model package in a store at {@code home}, copied from the fixture. */
-  static Path install(Path home, String name, String version, Path savedModel) throws IOException {
-    Path dir = Files.createDirectories(home.resolve("packages").resolve(name).resolve(version));
-    try (Stream<Path> s = Files.walk(savedModel)) {
-      for (Path p : (Iterable<Path>) s::iterator) {
-        Path t = dir.resolve(savedModel.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(t);
-        } else {
-          Files.copy(p, t);
-        }
-      }
-    }
-    Files.writeString(dir.resolve(".MANIFEST.json"),
-        "{\"name\": \"" + name + "\", \"version\": \"" + version + "\", \"type\": \"model\"}");
-    return dir;
+  /** Builds examples/packages/NAME with PackageBuilder and installs it into a store at {@code home}. */
+  Path install(Path home, String name) {
+    Path folder = Path.of(System.getProperty("guild.repoRoot", "..")).toAbsolutePath().normalize()
+        .resolve("examples/packages").resolve(name);
+    Path archive = PackageBuilder.forDirectory(folder).output(tmp).home(home).build();
+    return GuildPackages.at(home).install(archive.toString()).get(0).path();
   }
 
   @Test
@@ -91,18 +82,17 @@ class ModelCommandsTest {
   @Test
   void checkFindsAnInstalledModelPackageByName() throws Exception {
     Path home = tmp.resolve("home");
-    install(home, "half-plus-two", "1.0", halfPlusTwo());
-    install(home, "half-plus-two", "1.10", halfPlusTwo());
+    install(home, "half-plus-two");
     Path data = dataset("{\"x\": {\"dtype\": \"int64\", \"shape\": [1]}}");
     Cli r = Cli.run("--home", home.toString(), "check", "half-plus-two", data.toString());
     assertThat(r.status()).isEqualTo(1);
-    assertThat(r.err()).contains("guild: half-plus-two@1.10 (" + home.resolve("packages/half-plus-two/1.10"));
+    assertThat(r.err()).contains("guild: half-plus-two@1.0 (" + home.resolve("packages/half-plus-two/1.0"));
   }
 
   @Test
   void deployPrintsTheVersionFolderItWroteAndNamesItAfterThePackage() throws Exception {
     Path home = tmp.resolve("home");
-    install(home, "half-plus-two", "1.0", halfPlusTwo());
+    install(home, "half-plus-two");
     Path to = tmp.resolve("serving");
     Cli first = Cli.run("--home", home.toString(), "deploy", "half-plus-two@1.0", "--to", to.toString());
     assertThat(first.status()).as(first.err()).isZero();
@@ -137,6 +127,6 @@ class ModelCommandsTest {
   void deployOfAnUninstalledPackageSaysHowToInstallIt() {
     Cli r = Cli.run("--home", tmp.toString(), "deploy", "nope", "--to", tmp.resolve("s").toString());
     assertThat(r.status()).isEqualTo(1);
-    assertThat(r.err()).contains("guild: package nope is not installed in").contains("guild install nope");
+    assertThat(r.err()).contains("guild: package 'nope' is not installed in").contains("guild install nope");
   }
 }

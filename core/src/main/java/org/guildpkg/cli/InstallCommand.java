@@ -1,0 +1,37 @@
+package org.guildpkg.cli;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.guildpkg.GuildHome;
+import org.guildpkg.GuildPackage;
+import org.guildpkg.GuildPackages;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code guild install SPEC...}: checks and installs packages into the store. */
+@Command(
+    name = "install",
+    mixinStandardHelpOptions = true,
+    description = "Install packages: each SPEC is an archive's path (NAME-VERSION.pkg.tar.zst),"
+        + " NAME, NAME@VERSION or \"NAME>=VERSION\". Installing an installed package again does nothing.")
+final class InstallCommand implements Callable<Integer> {
+  @ParentCommand GuildCli parent;
+
+  @Parameters(arity = "1..*", paramLabel = "SPEC",
+      description = "Archive paths or package specs, installed in the order given (requirements first).")
+  List<String> specs;
+
+  @Override
+  public Integer call() {
+    GuildHome home = GuildPackages.at(parent.home()).offline(parent.offline());
+    for (String spec : specs) {
+      String label = GuildHome.isArchivePath(spec) ? Path.of(spec).getFileName().toString() : spec;
+      for (GuildPackage p : home.install(ProgressBar.onTerminal(parent.err(), label), List.of(spec))) {
+        parent.out().println("installed " + p + " in " + p.path());
+      }
+    }
+    return 0;
+  }
+}

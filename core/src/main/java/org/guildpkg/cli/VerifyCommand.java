@@ -1,0 +1,51 @@
+package org.guildpkg.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.guildpkg.GuildException;
+import org.guildpkg.GuildPackages;
+import org.guildpkg.store.VerifyReport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code guild verify [NAME...]}: re-hashes installed files against their file lists. */
+@Command(name = "verify", mixinStandardHelpOptions = true,
+    description = "Check installed packages against their file lists; report changed, missing and"
+        + " extra files by path and exit 1 when there are any.")
+final class VerifyCommand implements Callable<Integer> {
+  @ParentCommand GuildCli parent;
+
+  @Parameters(arity = "0..*", paramLabel = "NAME",
+      description = "Packages to check, every installed version of each (default: all installed packages).")
+  List<String> names = new ArrayList<>();
+
+  @Override
+  public Integer call() {
+    VerifyReport report = GuildPackages.at(parent.home()).offline(parent.offline())
+        .verify(names.toArray(String[]::new));
+    List<String> problems = new ArrayList<>();
+    for (VerifyReport.PackageResult r : report.packages()) {
+      if (r.ok()) {
+        parent.out().println("ok       " + r.pkg());
+      }
+      report(r, "changed", r.changed(), problems);
+      report(r, "missing", r.missing(), problems);
+      report(r, "extra", r.extra(), problems);
+    }
+    if (!problems.isEmpty()) {
+      parent.out().flush();
+      throw new GuildException(problems.size() + " file(s) differ from their packages' file lists: "
+          + String.join(", ", problems) + "; reinstall the package to repair it");
+    }
+    return 0;
+  }
+
+  private void report(VerifyReport.PackageResult r, String what, List<String> paths, List<String> problems) {
+    for (String p : paths) {
+      parent.out().printf("%-8s %s %s%n", what, r.pkg(), p);
+      problems.add(what + " " + r.pkg().path().resolve(p));
+    }
+  }
+}

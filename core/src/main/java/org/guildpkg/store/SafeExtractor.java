@@ -1,0 +1,369 @@
+package org.guildpkg.store;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.apache.commons.compress.archivers.ArchiveInputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.guildpkg.GuildException;
+import org.guildpkg.archive.ArchiveReader;
+import org.guildpkg.archive.ArchiveWriter;
+import org.guildpkg.archive.FileEntry;
+import org.guildpkg.archive.PackageFormat;
+
+/**
+ * Extracts an archive's data entries into an empty folder, trusting nothing in the archive.
+ *
+ * <p>The file list is checked first (safe relative paths, no duplicates, symbolic links that stay
+ * inside the package even when followed through other links); then every tar entry must be a
+ * regular file, folder or symbolic link that the list declares, once, with the declared size,
+ * sha256 and link target. Sizes are checked from the entry's header before its content is read,
+ * and the decompressed bytes are counted against what the list declares, so a zstd bomb costs
+ * only the bytes up to the first lie. Symbolic links are made last, so no file is ever written
+ * through one. On any failure the caller deletes the folder; nothing is written outside it.
+ */
+final class SafeExtractor {
+  /** Slack per entry for tar headers, PAX records and padding, beyond the declared content. */
+  private static final long OVERHEAD_PER_ENTRY = 4096;
+  private static final long OVERHEAD_FIXED = 1 << 20;
+  private static final int MAX_LINK_HOPS = 40;
+  private static final int SYNC_THREADS = 8;
+
+  private final ArchiveReader reader;
+  private final Path target;
+  private final ProgressListener progress;
+  private final String where;
+
+  private SafeExtractor(ArchiveReader reader, Path target, ProgressListener progress) {
+    this.reader = reader;
+    this.target = target;
+    this.progress = progress;
+    this.where = reader.path() + " (" + reader.manifest().name() + "@" + reader.manifest().version() + ")";
+  }
+
+  /**
+   * Extracts every data entry of {@code reader} into {@code target} (an empty folder) and forces
+   * the files to disk.
+   *
+   * @return the file list, keyed by path, as checked
+   * @throws GuildException naming the archive and the entry at fault
+   */
+  static Map<String, FileEntry> extract(ArchiveReader reader, Path target, ProgressListener progress) {
+    return new SafeExtractor(reader, target, progress).run();
+  }
+
+  private Map<String, FileEntry> run() {
+    Map<String, FileEntry> declared = checkFileList(reader.files(), where);
+    long declaredBytes = declared.values().stream()
+        .filter(f -> f.kind() == FileEntry.Kind.FILE).mapToLong(FileEntry::size).sum();
+    long budget = declaredBytes + OVERHEAD_FIXED + OVERHEAD_PER_ENTRY * (declared.size() + 1);
+    ArchiveInputStream<?> counted =
+        reader.stream() instanceof ArchiveInputStream<?> a ? a : null;
+    long start = counted == null ? 0 : counted.getBytesRead();
+    Set<String> seen = new HashSet<>();
+    List<FileEntry> links = new ArrayList<>();
+    List<Path> written = new ArrayList<>();
+    long done = 0;
+    progress.progress(0, declaredBytes);
+    try {
+      for (TarArchiveEntry e; (e = reader.nextDataEntry()) != null; ) {
+        String rel = e.getName().substring(PackageFormat.DATA_PREFIX.length());
+        if (e.isDirectory() && rel.endsWith("/")) {
+          rel = rel.substring(0, rel.length() - 1);
+        }
+        checkPath(rel, "entry '" + e.getName() + "'");
+        checkEntryType(e, rel);
+        if (!seen.add(rel)) {
+          throw fail("entry '" + e.getName() + "' appears twice");
+        }
+        FileEntry f = declared.get(rel);
+        if (f == null) {
+          throw fail("entry '" + e.getName() + "' is not in the file list");
+        }
+        Path out = target.resolve(rel);
+        switch (f.kind()) {
+          case FILE -> {
+            if (!e.isFile() || e.isLink()) {
+              throw fail("entry '" + e.getName() + "' is not the regular file the file list declares");
+            }
+            if (e.getSize() != f.size()) {
+              throw fail("entry '" + e.getName() + "' holds " + e.getSize()
+                  + " bytes but the file list declares " + f.size());
+            }
+            Files.createDirectories(out.getParent());
+            copyChecked(f, e.getName(), out, done, declaredBytes);
+            written.add(out);
+            done += f.size();
+          }
+          case DIRECTORY -> {
+            if (!e.isDirectory()) {
+              throw fail("entry '" + e.getName() + "' is not the folder the file list declares");
+            }
+            Files.createDirectories(out);
+          }
+          case SYMLINK -> {
+            if (!e.isSymbolicLink() || !e.getLinkName().equals(f.linkTarget().orElse(""))) {
+              throw fail("entry '" + e.getName() + "' is not the symbolic link to '"
+                  + f.linkTarget().orElse("") + "' that the file list declares");
+            }
+            links.add(f);
+          }
+          default -> throw new IllegalStateException(f.kind().toString());
+        }
+        if (counted != null && counted.getBytesRead() - start > budget) {
+          throw fail("the archive holds more data than its file list declares (" + declaredBytes
+              + " bytes); refusing to read further");
+        }
+      }
+      for (String path : declared.keySet()) {
+        if (!seen.contains(path)) {
+          throw fail("'" + path + "' is in the file list but missing from the archive");
+        }
+      }
+      for (FileEntry l : links) {
+        Path out = target.resolve(l.path());
+        Files.createDirectories(out.getParent());
+        Files.createSymbolicLink(out, Path.of(l.linkTarget().orElseThrow()));
+      }
+      forceAll(written);
+      progress.progress(declaredBytes, declaredBytes);
+      return declared;
+    } catch (IOException e) {
+      throw new GuildException("cannot extract " + where + " into " + target + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Syncs files to disk before the commit's rename, so that after a power loss a committed
+   * package has its content. The syncs run in parallel: the file system then folds them into few
+   * journal commits, which costs much less than one after the other.
+   */
+  private static void forceAll(List<Path> files) throws IOException {
+    if (files.size() < 4) {
+      for (Path p : files) {
+        force(p);
+      }
+      return;
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(Math.min(SYNC_THREADS, files.size()), r -> {
+      Thread t = new Thread(r, "guild-fsync");
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      List<Future<?>> done = new ArrayList<>();
+      for (Path p : files) {
+        done.add(pool.submit(() -> {
+          force(p);
+          return null;
+        }));
+      }
+      for (Future<?> f : done) {
+        f.get();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while syncing files", e);
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private static void force(Path p) throws IOException {
+    try (FileChannel c = FileChannel.open(p, StandardOpenOption.WRITE)) {
+      c.force(true);
+    }
+  }
+
+  private void copyChecked(FileEntry f, String name, Path out, long doneBefore, long total)
+      throws IOException {
+    MessageDigest md = ArchiveWriter.sha256Digest();
+    InputStream in = reader.stream();
+    byte[] buf = new byte[1 << 16];
+    long left = f.size();
+    try (OutputStream os = Files.newOutputStream(out, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      while (left > 0) {
+        int n = in.read(buf, 0, (int) Math.min(buf.length, left));
+        if (n < 0) {
+          throw fail("entry '" + name + "' ends after " + (f.size() - left) + " of "
+              + f.size() + " bytes (truncated archive)");
+        }
+        md.update(buf, 0, n);
+        os.write(buf, 0, n);
+        left -= n;
+        progress.progress(doneBefore + f.size() - left, total);
+      }
+    }
+    String sha = HexFormat.of().formatHex(md.digest());
+    if (!sha.equals(f.sha256())) {
+      throw fail("entry '" + name + "' has sha256 " + sha + " but the file list declares " + f.sha256());
+    }
+    Files.setPosixFilePermissions(out, permissions(f.mode()));
+  }
+
+  private void checkEntryType(TarArchiveEntry e, String rel) {
+    if (e.isCharacterDevice() || e.isBlockDevice()) {
+      throw fail("entry '" + e.getName() + "' is a device file; packages hold only files, folders and links");
+    }
+    if (e.isFIFO()) {
+      throw fail("entry '" + e.getName() + "' is a FIFO; packages hold only files, folders and links");
+    }
+    if (e.isLink()) {
+      String t = e.getLinkName();
+      boolean inside = t.startsWith(PackageFormat.DATA_PREFIX)
+          && isSafePath(t.substring(PackageFormat.DATA_PREFIX.length()));
+      throw fail("entry '" + e.getName() + "' is a hard link to '" + t + "'"
+          + (inside ? "; packages may not hold hard links" : ", outside the package folder"));
+    }
+    if (e.isSymbolicLink()) {
+      if (resolvesInside(rel, e.getLinkName(), Map.of()) == null) {
+        throw fail("entry '" + e.getName() + "' is a symbolic link to '" + e.getLinkName()
+            + "', outside the package folder");
+      }
+      return;
+    }
+    if (!e.isFile() && !e.isDirectory()) {
+      throw fail("entry '" + e.getName() + "' has an unsupported type '" + (char) e.getLinkFlag() + "'");
+    }
+  }
+
+  /** Checks the file list as a whole, before any byte of data is read. */
+  static Map<String, FileEntry> checkFileList(List<FileEntry> files, String where) {
+    Map<String, FileEntry> byPath = new LinkedHashMap<>();
+    for (FileEntry f : files) {
+      checkPath(f.path(), where, "file list entry '" + f.path() + "'");
+      if (!f.path().contains("/")
+          && (f.path().equals(PackageFormat.MANIFEST) || f.path().equals(PackageFormat.FILES))) {
+        throw new GuildException(where + ": file list entry '" + f.path()
+            + "' uses a name the store keeps for itself");
+      }
+      if (byPath.put(f.path(), f) != null) {
+        throw new GuildException(where + ": file list names '" + f.path() + "' twice");
+      }
+      if (f.kind() == FileEntry.Kind.FILE && (f.size() < 0 || !f.sha256().matches("[0-9a-f]{64}"))) {
+        throw new GuildException(where + ": file list entry '" + f.path() + "' has no valid size and sha256");
+      }
+    }
+    for (FileEntry f : byPath.values()) {
+      // No entry may sit below a symbolic link: its bytes would land wherever the link points.
+      for (int i = f.path().indexOf('/'); i > 0; i = f.path().indexOf('/', i + 1)) {
+        FileEntry parent = byPath.get(f.path().substring(0, i));
+        if (parent != null && parent.kind() != FileEntry.Kind.DIRECTORY) {
+          throw new GuildException(where + ": file list entry '" + f.path() + "' lies below '"
+              + parent.path() + "', which is not a folder");
+        }
+      }
+      if (f.kind() == FileEntry.Kind.SYMLINK) {
+        String t = f.linkTarget().orElse("");
+        if (t.isEmpty() || resolvesInside(f.path(), t, byPath) == null) {
+          throw new GuildException(where + ": symbolic link '" + f.path() + "' points to '" + t
+              + "', outside the package folder");
+        }
+      }
+    }
+    return byPath;
+  }
+
+  /**
+   * Resolves a link's target as the OS would, following the declared links on the way, and
+   * returns the resolved relative path, or {@code null} when it leaves the package folder (or
+   * loops).
+   */
+  static String resolvesInside(String linkPath, String linkTarget, Map<String, FileEntry> links) {
+    if (linkTarget.startsWith("/") || linkTarget.contains("\0")) {
+      return null;
+    }
+    Deque<String> stack = new ArrayDeque<>(parts(linkPath));
+    stack.pollLast();
+    Deque<String> todo = new ArrayDeque<>(parts(linkTarget));
+    int hops = 0;
+    while (!todo.isEmpty()) {
+      String c = todo.pollFirst();
+      if (c.isEmpty() || c.equals(".")) {
+        continue;
+      }
+      if (c.equals("..")) {
+        if (stack.pollLast() == null) {
+          return null;
+        }
+        continue;
+      }
+      stack.addLast(c);
+      FileEntry hit = links.get(String.join("/", stack));
+      if (hit != null && hit.kind() == FileEntry.Kind.SYMLINK) {
+        String next = hit.linkTarget().orElse("");
+        if (++hops > MAX_LINK_HOPS || next.startsWith("/")) {
+          return null;
+        }
+        stack.pollLast();
+        List<String> p = parts(next);
+        for (int i = p.size() - 1; i >= 0; i--) {
+          todo.addFirst(p.get(i));
+        }
+      }
+    }
+    return String.join("/", stack);
+  }
+
+  private static List<String> parts(String path) {
+    return Arrays.asList(path.split("/", -1));
+  }
+
+  private void checkPath(String rel, String what) {
+    checkPath(rel, where, what);
+  }
+
+  private static void checkPath(String rel, String where, String what) {
+    if (rel.startsWith("/")) {
+      throw new GuildException(where + ": " + what + " is an absolute path");
+    }
+    if (!isSafePath(rel)) {
+      throw new GuildException(where + ": " + what
+          + " is not a plain relative path (empty, '.' or '..' parts, backslashes or NUL)");
+    }
+  }
+
+  private static boolean isSafePath(String rel) {
+    if (rel.isEmpty() || rel.contains("\\") || rel.contains("\0")) {
+      return false;
+    }
+    for (String p : rel.split("/", -1)) {
+      if (p.isEmpty() || p.equals(".") || p.equals("..")) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  static Set<PosixFilePermission> permissions(int mode) {
+    return PosixFilePermissions.fromString(
+        ((mode & 0100) != 0 ? "rwxr-xr-x" : "rw-r--r--"));
+  }
+
+  private GuildException fail(String message) {
+    return new GuildException(where + ": " + message + "; the archive is unsafe or corrupt, nothing was installed");
+  }
+}

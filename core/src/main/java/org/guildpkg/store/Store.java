@@ -1,0 +1,591 @@
+package org.guildpkg.store;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.guildpkg.GuildException;
+import org.guildpkg.GuildPackage;
+import org.guildpkg.archive.ArchiveReader;
+import org.guildpkg.archive.ArchiveWriter;
+import org.guildpkg.archive.FileEntry;
+import org.guildpkg.archive.Manifest;
+import org.guildpkg.archive.PackageFormat;
+import org.guildpkg.spec.PackageName;
+import org.guildpkg.spec.Requirement;
+import org.guildpkg.spec.Version;
+import org.guildpkg.spec.VersionConstraint;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The local store of installed packages under a Guild home folder.
+ *
+ * <p>Layout: {@code packages/NAME/VERSION/} holds a package's files plus {@code .MANIFEST.json}
+ * and {@code .FILES.json}; {@code tmp/} holds work folders; {@code lock} is the lock file;
+ * {@code cache/} holds sources, downloads and indexes. Every change is made in a work folder under
+ * {@code tmp/} and committed by one rename, under {@link #lock()}, so concurrent JVMs and a
+ * {@code kill -9} at any instant leave each package fully installed or absent. Reading
+ * ({@link #installed()}, {@link #find}) takes no lock.
+ *
+ * <pre>{@code
+ * Store store = Store.open(home);
+ * GuildPackage pkg = store.install(Path.of("demo-1.0.pkg.tar.zst"));
+ * try (Store.Lock l = store.lock()) { store.install(newer); store.uninstall(old, ...); }
+ * }</pre>
+ */
+public final class Store {
+  private static final Logger LOG = LoggerFactory.getLogger(Store.class);
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private final Path home;
+  private final Path packages;
+  private final Path tmp;
+  private final HomeLock homeLock;
+
+  /** The store's lock, held from {@link #lock()} until closed; reentrant, per thread. */
+  public interface Lock extends AutoCloseable {
+    /** Releases this hold of the lock. */
+    @Override
+    void close();
+  }
+
+  private Store(Path home) {
+    this.home = home;
+    this.packages = home.resolve("packages");
+    this.tmp = home.resolve("tmp");
+    this.homeLock = HomeLock.of(home.resolve("lock"));
+  }
+
+  /**
+   * Opens the store in {@code home}, creating its layout, and removes leftovers of a killed run
+   * from {@code tmp/} when no other process holds the lock (one that does cleans up after itself).
+   *
+   * @throws GuildException when the folders cannot be created
+   */
+  public static Store open(Path home) {
+    Path h = home.toAbsolutePath().normalize();
+    Store s = new Store(h);
+    try {
+      for (String d : List.of("packages", "tmp", "cache/sources", "cache/downloads", "cache/indexes")) {
+        Files.createDirectories(h.resolve(d));
+      }
+    } catch (IOException e) {
+      throw new GuildException("cannot create the Guild home " + h + ": " + e.getMessage()
+          + "; check the path or set GUILD_HOME", e);
+    }
+    if (s.homeLock.tryAcquire()) {
+      try {
+        s.cleanTmp();
+      } finally {
+        s.homeLock.release();
+      }
+    }
+    return s;
+  }
+
+  /** The home folder this store lives in. */
+  public Path home() {
+    return home;
+  }
+
+  /** The folder that holds {@code NAME/VERSION/} of every installed package. */
+  public Path packagesDir() {
+    return packages;
+  }
+
+  /** The folder a package of this name and version is (or would be) installed in. */
+  public Path packageDir(PackageName name, Version version) {
+    return packages.resolve(name.value()).resolve(version.value());
+  }
+
+  /**
+   * Takes the store's lock (blocking until other JVMs and threads release it). Reentrant: hold it
+   * across several changes, such as installing a new version and removing the old one, and close
+   * it on the same thread.
+   */
+  public Lock lock() {
+    homeLock.acquire();
+    return new Lock() {
+      private boolean closed;
+
+      @Override
+      public void close() {
+        if (!closed) {
+          closed = true;
+          homeLock.release();
+        }
+      }
+    };
+  }
+
+  /**
+   * Makes a fresh work folder under {@code tmp/}, for callers that hold {@link #lock()}; it is
+   * deleted by the next {@link #open} if left behind.
+   */
+  public Path newWorkDir(String purpose) {
+    requireLock();
+    try {
+      return Files.createTempDirectory(tmp, purpose.replaceAll("[^A-Za-z0-9._+-]", "_") + "-");
+    } catch (IOException e) {
+      throw new GuildException("cannot create a work folder in " + tmp + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Installs a package archive with default options; see {@link #install(Path, InstallOptions)}. */
+  public GuildPackage install(Path archive) {
+    return install(archive, InstallOptions.defaults());
+  }
+
+  /**
+   * Checks and installs a package archive, committing it atomically into
+   * {@code packages/NAME/VERSION}.
+   *
+   * <p>Installing the same name and version again with an identical manifest and file list does
+   * nothing and returns the installed package. The archive's file name is not checked against its
+   * manifest (downloads and copies rename files; the manifest is what the file list and hashes
+   * vouch for); callers that know what they asked for pass {@link InstallOptions#expecting}.
+   *
+   * @throws GuildException naming the archive when it is unsafe or corrupt, when another package
+   *     of the same name and version is installed, or when one of its {@code requires} is not
+   *     installed; the store is unchanged then
+   */
+  public GuildPackage install(Path archive, InstallOptions options) {
+    try (Lock l = lock();
+        ArchiveReader reader = ArchiveReader.open(archive)) {
+      Manifest m = reader.manifest();
+      String id = m.name() + "@" + m.version();
+      checkExpected(archive, m, options);
+      warnOnOddFileName(archive, m);
+      Path dest = packageDir(m.name(), m.version());
+      Optional<GuildPackage> present = read(dest);
+      if (present.isPresent()) {
+        if (present.get().manifest().toJson().equals(m.toJson())
+            && readFileList(dest).equals(reader.files())) {
+          LOG.debug("{} is already installed with the same content; nothing to do", id);
+          return present.get();
+        }
+        throw new GuildException("cannot install " + archive + ": " + id
+            + " is already installed with different content at " + dest
+            + "; uninstall it first ('guild uninstall " + id + "')");
+      }
+      for (Requirement r : m.requires()) {
+        if (find(r).isEmpty()) {
+          throw new GuildException("cannot install " + id + " from " + archive + ": it requires '"
+              + r + "', which is not installed; install that first");
+        }
+      }
+      Path work = newWorkDir("install-" + m.id());
+      try {
+        Path staged = work.resolve("pkg");
+        Files.createDirectory(staged);
+        LOG.debug("extracting {} from {} into {}", id, archive, staged);
+        SafeExtractor.extract(reader, staged, options.progress());
+        writeJson(staged.resolve(PackageFormat.MANIFEST), m.toJson());
+        writeJson(staged.resolve(PackageFormat.FILES), fileListJson(reader.files()));
+        forceDirectories(staged);
+        Files.createDirectories(dest.getParent());
+        Files.move(staged, dest, StandardCopyOption.ATOMIC_MOVE);
+        force(dest.getParent());
+        LOG.debug("installed {} into {}", id, dest);
+        return new GuildPackage(m, dest);
+      } catch (IOException e) {
+        throw new GuildException("cannot install " + id + " from " + archive + " into " + dest
+            + ": " + e.getMessage(), e);
+      } finally {
+        deleteTree(work);
+      }
+    }
+  }
+
+  /** Every installed package, sorted by name and then version. */
+  public List<GuildPackage> installed() {
+    List<GuildPackage> out = new ArrayList<>();
+    for (Path nameDir : list(packages)) {
+      if (PackageName.isValid(nameDir.getFileName().toString())) {
+        out.addAll(installedIn(nameDir));
+      }
+    }
+    return out;
+  }
+
+  /** Every installed version of {@code name}, oldest first. */
+  public List<GuildPackage> installed(PackageName name) {
+    return installedIn(packages.resolve(name.value()));
+  }
+
+  /** The highest installed version that satisfies {@code requirement}. */
+  public Optional<GuildPackage> find(Requirement requirement) {
+    return installed(requirement.name()).stream()
+        .filter(p -> requirement.constraint().test(p.version()))
+        .max(Comparator.comparing(GuildPackage::version));
+  }
+
+  /** The installed package of exactly this name and version. */
+  public Optional<GuildPackage> get(PackageName name, Version version) {
+    return read(packageDir(name, version));
+  }
+
+  /**
+   * Removes one installed version of {@code name}, or every installed version when
+   * {@code version} is empty.
+   *
+   * @return the packages removed
+   * @throws GuildException when nothing matches, or (unless {@code force}) when another installed
+   *     package requires what would be removed and nothing left would satisfy it
+   */
+  public List<GuildPackage> uninstall(PackageName name, Optional<Version> version, boolean force) {
+    VersionConstraint c = version.map(VersionConstraint::exactly).orElse(VersionConstraint.ANY);
+    return uninstall(List.of(new Requirement(name, c)), force);
+  }
+
+  /**
+   * Removes every installed version matching any of {@code targets} in one step (so that
+   * packages requiring only each other can go together).
+   *
+   * @return the packages removed
+   * @throws GuildException naming a target that matches nothing, or (unless {@code force}) the
+   *     installed package that requires one being removed; nothing is removed then
+   */
+  public List<GuildPackage> uninstall(Collection<Requirement> targets, boolean force) {
+    try (Lock l = lock()) {
+      Set<GuildPackage> doomed = new LinkedHashSet<>();
+      for (Requirement t : targets) {
+        List<GuildPackage> hits = installed(t.name()).stream()
+            .filter(p -> t.constraint().test(p.version())).toList();
+        if (hits.isEmpty()) {
+          throw new GuildException("cannot uninstall " + describe(t) + ": it is not installed in "
+              + home + " ('guild list' shows what is)");
+        }
+        doomed.addAll(hits);
+      }
+      if (!force) {
+        List<GuildPackage> remaining = installed().stream().filter(p -> !doomed.contains(p)).toList();
+        for (GuildPackage p : remaining) {
+          for (Requirement r : p.manifest().requires()) {
+            boolean affected = doomed.stream().anyMatch(d -> d.name().equals(r.name()));
+            boolean stillMet = remaining.stream()
+                .anyMatch(q -> q.name().equals(r.name()) && r.constraint().test(q.version()));
+            if (affected && !stillMet) {
+              GuildPackage victim = doomed.stream()
+                  .filter(d -> d.name().equals(r.name())).findFirst().orElseThrow();
+              throw new GuildException("cannot uninstall " + victim + ": " + p + " requires '" + r
+                  + "'; uninstall " + p.name() + " too, or use --force");
+            }
+          }
+        }
+      }
+      List<GuildPackage> removed = new ArrayList<>();
+      for (GuildPackage p : doomed) {
+        remove(p);
+        removed.add(p);
+      }
+      return removed;
+    }
+  }
+
+  /**
+   * Re-hashes the files of installed packages and compares them with their file lists; the
+   * store's own {@code .MANIFEST.json} and {@code .FILES.json} are not compared.
+   *
+   * @param names the packages to check (every installed version of each); empty for all
+   * @throws GuildException naming a package that is not installed
+   */
+  public VerifyReport verify(Collection<PackageName> names) {
+    List<GuildPackage> pkgs = new ArrayList<>();
+    if (names.isEmpty()) {
+      pkgs.addAll(installed());
+    } else {
+      for (PackageName n : new TreeSet<>(names)) {
+        List<GuildPackage> found = installed(n);
+        if (found.isEmpty()) {
+          throw new GuildException("cannot verify " + n + ": it is not installed in " + home);
+        }
+        pkgs.addAll(found);
+      }
+    }
+    List<VerifyReport.PackageResult> results = new ArrayList<>();
+    for (GuildPackage p : pkgs) {
+      results.add(verifyOne(p));
+    }
+    return new VerifyReport(results);
+  }
+
+  private VerifyReport.PackageResult verifyOne(GuildPackage p) {
+    Path root = p.path();
+    Map<String, FileEntry> declared = new TreeMap<>();
+    readFileList(root).forEach(f -> declared.put(f.path(), f));
+    List<String> changed = new ArrayList<>();
+    List<String> missing = new ArrayList<>();
+    for (FileEntry f : declared.values()) {
+      Path file = root.resolve(f.path());
+      if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+        missing.add(f.path());
+      } else if (!matches(f, file)) {
+        changed.add(f.path());
+      }
+    }
+    List<String> extra = new ArrayList<>();
+    try {
+      Files.walkFileTree(root, new SimpleFileVisitor<>() {
+        @Override
+        public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+          if (dir.equals(root)) {
+            return FileVisitResult.CONTINUE;
+          }
+          String rel = rel(root, dir);
+          FileEntry f = declared.get(rel);
+          if (f == null && declared.keySet().stream().noneMatch(k -> k.startsWith(rel + "/"))) {
+            extra.add(rel);
+            return FileVisitResult.SKIP_SUBTREE;
+          }
+          return f == null || f.kind() == FileEntry.Kind.DIRECTORY
+              ? FileVisitResult.CONTINUE : FileVisitResult.SKIP_SUBTREE;
+        }
+
+        @Override
+        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+          String rel = rel(root, file);
+          if (!declared.containsKey(rel) && !rel.equals(PackageFormat.MANIFEST)
+              && !rel.equals(PackageFormat.FILES)) {
+            extra.add(rel);
+          }
+          return FileVisitResult.CONTINUE;
+        }
+      });
+    } catch (IOException e) {
+      throw new GuildException("cannot verify " + p + " in " + root + ": " + e.getMessage(), e);
+    }
+    extra.sort(null);
+    return new VerifyReport.PackageResult(p, changed, missing, extra);
+  }
+
+  private static boolean matches(FileEntry f, Path file) {
+    try {
+      return switch (f.kind()) {
+        case DIRECTORY -> Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS);
+        case SYMLINK -> Files.isSymbolicLink(file)
+            && Files.readSymbolicLink(file).toString().equals(f.linkTarget().orElse(""));
+        case FILE -> Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)
+            && Files.size(file) == f.size()
+            && ArchiveWriter.sha256(file).equals(f.sha256());
+      };
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private void remove(GuildPackage p) {
+    Path work = newWorkDir("remove-" + p.manifest().id());
+    try {
+      // One rename takes the package out of the store; deleting the files may then take its time.
+      Files.move(p.path(), work.resolve("pkg"), StandardCopyOption.ATOMIC_MOVE);
+      force(p.path().getParent());
+      LOG.debug("uninstalled {} from {}", p, p.path());
+      try {
+        Files.deleteIfExists(p.path().getParent());
+      } catch (IOException notEmpty) {
+        // other versions are still installed
+      }
+    } catch (IOException e) {
+      throw new GuildException("cannot uninstall " + p + " from " + p.path() + ": " + e.getMessage(), e);
+    } finally {
+      deleteTree(work);
+    }
+  }
+
+  private List<GuildPackage> installedIn(Path nameDir) {
+    List<GuildPackage> out = new ArrayList<>();
+    for (Path versionDir : list(nameDir)) {
+      if (Version.isValid(versionDir.getFileName().toString())) {
+        read(versionDir).ifPresent(out::add);
+      }
+    }
+    out.sort(Comparator.comparing(GuildPackage::version));
+    return out;
+  }
+
+  private static Optional<GuildPackage> read(Path dir) {
+    Path manifest = dir.resolve(PackageFormat.MANIFEST);
+    try {
+      JsonNode json = JSON.readTree(Files.readAllBytes(manifest));
+      return Optional.of(new GuildPackage(Manifest.fromJson(json, manifest.toString()), dir));
+    } catch (NoSuchFileException e) {
+      return Optional.empty(); // not installed, or uninstalled while we looked
+    } catch (IOException e) {
+      throw new GuildException("cannot read " + manifest + ": " + e.getMessage()
+          + "; the store is damaged, reinstall the package", e);
+    }
+  }
+
+  private static List<FileEntry> readFileList(Path dir) {
+    Path file = dir.resolve(PackageFormat.FILES);
+    try {
+      List<FileEntry> out = new ArrayList<>();
+      JSON.readTree(Files.readAllBytes(file)).path("files")
+          .forEach(f -> out.add(FileEntry.fromJson(f, file.toString())));
+      return out;
+    } catch (IOException e) {
+      throw new GuildException("cannot read " + file + ": " + e.getMessage()
+          + "; the store is damaged, reinstall the package", e);
+    }
+  }
+
+  private static ObjectNode fileListJson(List<FileEntry> files) {
+    ObjectNode o = JSON.createObjectNode();
+    ArrayNode arr = o.putArray("files");
+    files.forEach(f -> arr.add(f.toJson()));
+    return o;
+  }
+
+  private static void writeJson(Path file, JsonNode json) throws IOException {
+    try (FileChannel c = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        OutputStream os = java.nio.channels.Channels.newOutputStream(c)) {
+      os.write(JSON.writeValueAsBytes(json));
+      os.flush();
+      c.force(true);
+    }
+  }
+
+  private static void checkExpected(Path archive, Manifest m, InstallOptions options) {
+    boolean nameOk = options.expectedName().map(n -> n.equals(m.name())).orElse(true);
+    boolean versionOk = options.expectedVersion().map(v -> v.equals(m.version())).orElse(true);
+    if (!nameOk || !versionOk) {
+      throw new GuildException("cannot install " + archive + ": it holds " + m.name() + "@"
+          + m.version() + " but " + options.expectedName().map(Object::toString).orElse(m.name().value())
+          + "@" + options.expectedVersion().map(Object::toString).orElse(m.version().value())
+          + " was expected; the archive or its source is wrong");
+    }
+  }
+
+  private static void warnOnOddFileName(Path archive, Manifest m) {
+    String file = archive.getFileName().toString();
+    for (String suffix : List.of(PackageFormat.ZST_SUFFIX, PackageFormat.GZ_SUFFIX)) {
+      if (file.endsWith(suffix) && !file.equals(m.id() + suffix)) {
+        LOG.warn("{} holds {}@{}; its file name suggests otherwise", archive, m.name(), m.version());
+      }
+    }
+  }
+
+  private void requireLock() {
+    if (!homeLock.isHeldByCurrentThread()) {
+      throw new IllegalStateException("take Store.lock() before changing the store in " + home);
+    }
+  }
+
+  private void cleanTmp() {
+    for (Path p : list(tmp)) {
+      LOG.debug("removing leftover {} of an interrupted run", p);
+      deleteTree(p);
+    }
+    // A run killed between creating packages/NAME and the commit's rename leaves it empty.
+    for (Path nameDir : list(packages)) {
+      if (Files.isDirectory(nameDir, LinkOption.NOFOLLOW_LINKS) && list(nameDir).isEmpty()) {
+        try {
+          Files.deleteIfExists(nameDir);
+        } catch (IOException e) {
+          LOG.debug("cannot remove empty {}: {}", nameDir, e.toString());
+        }
+      }
+    }
+  }
+
+  private static String describe(Requirement r) {
+    List<VersionConstraint.Term> t = r.constraint().terms();
+    if (t.size() == 1 && t.get(0).op().equals("=")) {
+      return r.name() + "@" + t.get(0).version();
+    }
+    return r.toString();
+  }
+
+  private static String rel(Path root, Path p) {
+    return root.relativize(p).toString().replace('\\', '/');
+  }
+
+  private static List<Path> list(Path dir) {
+    List<Path> out = new ArrayList<>();
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+      ds.forEach(out::add);
+    } catch (NoSuchFileException e) {
+      return out;
+    } catch (IOException e) {
+      throw new GuildException("cannot list " + dir + ": " + e.getMessage(), e);
+    }
+    out.sort(null);
+    return out;
+  }
+
+  private static void forceDirectories(Path root) throws IOException {
+    Files.walkFileTree(root, new SimpleFileVisitor<>() {
+      @Override
+      public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
+        force(dir);
+        return FileVisitResult.CONTINUE;
+      }
+    });
+  }
+
+  private static void force(Path dir) throws IOException {
+    try (FileChannel c = FileChannel.open(dir, StandardOpenOption.READ)) {
+      c.force(true);
+    } catch (IOException e) {
+      // Some file systems cannot sync a folder; the rename is still atomic there.
+      LOG.debug("cannot sync folder {}: {}", dir, e.toString());
+    }
+  }
+
+  /** Deletes a folder tree without following links; best effort, logged. */
+  static void deleteTree(Path root) {
+    if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    try {
+      Files.walkFileTree(root, new SimpleFileVisitor<>() {
+        @Override
+        public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
+          // A folder without write permission cannot be emptied; give it back to its owner.
+          dir.toFile().setWritable(true, true);
+          return FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+          Files.delete(file);
+          return FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
+          Files.delete(dir);
+          return FileVisitResult.CONTINUE;
+        }
+      });
+    } catch (IOException e) {
+      LOG.warn("cannot delete {}: {}", root, e.toString());
+    }
+  }
+}
