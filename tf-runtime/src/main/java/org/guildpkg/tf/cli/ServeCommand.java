@@ -1,6 +1,5 @@
 package org.guildpkg.tf.cli;
 
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,11 +9,11 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.stream.Stream;
 import org.guildpkg.GuildException;
 import org.guildpkg.GuildPackage;
 import org.guildpkg.cli.GuildCli;
-import org.guildpkg.spec.Version;
+import org.guildpkg.GuildPackages;
+import org.guildpkg.spec.PackageName;
 import org.guildpkg.tf.serve.ModelServer;
 import org.guildpkg.tf.serve.ServedModel;
 import picocli.CommandLine.Command;
@@ -39,7 +38,8 @@ final class ServeCommand implements Callable<Integer> {
   @Parameters(
       arity = "1..*",
       paramLabel = "SPEC",
-      description = "An installed model package (NAME: every installed version; NAME@VERSION),"
+      description = "An installed model package (NAME: every installed version; NAME@VERSION or"
+          + " 'NAME>=1.0': one),"
           + " a package folder, a SavedModel folder, or TensorFlow Serving's model base folder"
           + " (number-named version folders).")
   List<String> specs;
@@ -82,7 +82,7 @@ final class ServeCommand implements Callable<Integer> {
   final CountDownLatch stop = new CountDownLatch(1);
 
   @Override
-  public Integer call() throws InterruptedException {
+  public Integer call() {
     if (name != null && specs.size() != 1) {
       throw new GuildException("--name needs exactly one SPEC, not " + specs.size());
     }
@@ -107,6 +107,8 @@ final class ServeCommand implements Callable<Integer> {
             + "; press Ctrl-C to stop");
         out.flush();
         stop.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt(); // interrupted: stop serving, as Ctrl-C does
       } finally {
         try {
           Runtime.getRuntime().removeShutdownHook(hook);
@@ -127,21 +129,22 @@ final class ServeCommand implements Callable<Integer> {
       }
       return server.add(name != null ? name : folderName(r.folder()), r.folder());
     }
-    List<String> versioned = new ArrayList<>();
-    if (spec.indexOf('@') < 0) {
-      installedVersions(spec).forEach(v -> versioned.add(spec + "@" + v));
+    if (PackageName.isValid(spec)) {
+      // A bare NAME serves every installed version: the package's versions are the model's.
+      List<GuildPackage> installed = GuildPackages.at(parent.home()).list().stream()
+          .filter(p -> p.name().value().equals(spec))
+          .sorted(Comparator.comparing(GuildPackage::version))
+          .toList();
+      if (!installed.isEmpty()) {
+        List<ServedModel> added = new ArrayList<>();
+        installed.forEach(p -> added.add(server.add(p)));
+        return added;
+      }
     }
-    if (versioned.isEmpty()) {
-      versioned.add(spec);
-    }
-    List<ServedModel> added = new ArrayList<>();
-    for (String s : versioned) {
-      PackageSpecs.Resolved r = PackageSpecs.resolve(s, parent.home());
-      GuildPackage pkg = new GuildPackage(r.manifest().orElseThrow(() -> new GuildException(
-          r.folder() + " has no .MANIFEST.json; reinstall " + s)), r.folder());
-      added.add(server.add(pkg));
-    }
-    return added;
+    PackageSpecs.Resolved r = PackageSpecs.resolve(spec, parent.home());
+    GuildPackage pkg = new GuildPackage(r.manifest().orElseThrow(() -> new GuildException(
+        r.folder() + " has no .MANIFEST.json; reinstall " + spec)), r.folder());
+    return List.of(server.add(pkg));
   }
 
   /** The folder's name, or its parent's for a version folder ({@code half_plus_two/00000123}). */
@@ -152,22 +155,5 @@ final class ServeCommand implements Callable<Integer> {
       return folder.getParent().getFileName().toString();
     }
     return n;
-  }
-
-  /** The installed versions of a package, oldest first (so that ranks number them in order). */
-  private List<String> installedVersions(String pkgName) {
-    Path dir = parent.home().resolve("packages").resolve(pkgName);
-    if (!Files.isDirectory(dir)) {
-      return List.of();
-    }
-    try (Stream<Path> s = Files.list(dir)) {
-      return s.map(p -> p.getFileName().toString())
-          .filter(Version::isValid)
-          .filter(v -> Files.isDirectory(dir.resolve(v)))
-          .sorted(Comparator.comparing(Version::parse))
-          .toList();
-    } catch (IOException e) {
-      throw new GuildException("cannot list " + dir + ": " + e.getMessage(), e);
-    }
   }
 }

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -45,6 +46,7 @@ final class RestApi {
 
   static final String CLASSIFY = "tensorflow/serving/classify";
   static final String REGRESS = "tensorflow/serving/regress";
+  static final String PREDICT = "tensorflow/serving/predict";
 
   private static final Pattern PREDICTION = Pattern.compile(
       "(?i)/v1/models/([^/:]+)(?:/versions/(\\d+)|/labels/([^/:]+))?:(classify|regress|predict)");
@@ -74,6 +76,8 @@ final class RestApi {
     this.mapper = JsonMapper.builder(factory)
         .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
         .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+        // Keep decimals as written (1.0 stays 1.0 in messages).
+        .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
         .build();
   }
 
@@ -316,7 +320,11 @@ final class RestApi {
       ModelSignature sig = s.model.signature(sigName).orElseThrow(() -> ApiException.badRequest(
           "No signature was found with name: " + sigName));
       String want = classify ? CLASSIFY : REGRESS;
-      if (!sig.methodName().equals(want)) {
+      // TF2 exports give every signature the predict method; one taking serialized Examples
+      // (a single string input) is still a classify or regress function.
+      boolean tf2Style = sig.methodName().equals(PREDICT) && sig.inputs().size() == 1
+          && sig.inputs().values().iterator().next().dataType() == DataType.DT_STRING;
+      if (!sig.methodName().equals(want) && !tf2Style) {
         throw ApiException.badRequest("Expected " + (classify ? "classification" : "regression")
             + " signature method_name to be " + want + ". Was: " + sig.methodName());
       }
