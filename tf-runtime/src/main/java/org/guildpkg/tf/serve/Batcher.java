@@ -110,6 +110,17 @@ final class Batcher {
     return outcome(job);
   }
 
+  /** How many requests wait for a signature's next call (for tests and monitoring). */
+  int queued(String signature) {
+    Queue q = queues.get(signature);
+    if (q == null) {
+      return 0;
+    }
+    synchronized (q) {
+      return q.jobs.size();
+    }
+  }
+
   private void waitToFill(Queue q) {
     if (timeoutNanos <= 0) {
       return;
