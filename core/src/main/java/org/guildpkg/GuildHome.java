@@ -7,12 +7,19 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.guildpkg.archive.PackageFormat;
+import org.guildpkg.install.PackageManager;
+import org.guildpkg.mirror.MirrorConfig;
+import org.guildpkg.mirror.Mirrors;
+import org.guildpkg.mirror.Search;
 import org.guildpkg.spec.PackageName;
+import org.guildpkg.spec.PackageType;
 import org.guildpkg.spec.Requirement;
 import org.guildpkg.store.InstallOptions;
 import org.guildpkg.store.ProgressListener;
 import org.guildpkg.store.Store;
 import org.guildpkg.store.VerifyReport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One Guild home folder seen from a program: load, install, uninstall and list its packages.
@@ -27,6 +34,7 @@ import org.guildpkg.store.VerifyReport;
  * <p>Instances are immutable and thread-safe; the store is opened on first use.
  */
 public final class GuildHome {
+  private static final Logger LOG = LoggerFactory.getLogger(GuildHome.class);
   private final Path home;
   private final boolean offline;
   private volatile Store store;
@@ -70,16 +78,26 @@ public final class GuildHome {
 
   /**
    * The installed package that best satisfies {@code spec} ({@code NAME}, {@code NAME@1.2},
-   * {@code NAME>=1.0}): the highest installed version that matches.
+   * {@code NAME>=1.0}): the highest installed version that matches. When none is installed and
+   * this home is not offline, the package and its requires are installed from the configured
+   * mirrors first.
    *
-   * @throws GuildException naming the spec and the home when no installed version matches
+   * @throws GuildException naming the spec and the home when no installed version matches and no
+   *     mirror can provide one
    */
   public GuildPackage load(String spec) {
     Requirement r = Requirement.parse(spec);
-    return store().find(r).orElseThrow(() -> new GuildException(
+    Optional<GuildPackage> installed = store().find(r);
+    if (installed.isPresent()) {
+      return installed.get();
+    }
+    if (!offline && !MirrorConfig.load(home).mirrors().isEmpty()) {
+      return packageManager().install(List.of(r)).get(0);
+    }
+    throw new GuildException(
         "package '" + spec.trim() + "' is not installed in " + home + installedHint(r.name())
             + "; install it with 'guild install " + spec.trim() + "'"
-            + (offline ? " (offline: no mirror was asked)" : "")));
+            + (offline ? " (offline: no mirror was asked)" : " after 'guild mirror add NAME URL'"));
   }
 
   /** The highest installed version satisfying {@code spec}, if any; never installs anything. */
@@ -88,12 +106,14 @@ public final class GuildHome {
   }
 
   /**
-   * Installs packages from archive paths ({@code NAME-VERSION.pkg.tar.zst}), in the order given,
-   * so list required packages first.
+   * Installs packages, in the order given: an archive path ({@code NAME-VERSION.pkg.tar.zst}) goes
+   * straight to the store (list required packages first); a spec ({@code NAME},
+   * {@code NAME@1.2}, {@code NAME>=1.0}) is resolved with its requires and installed from the
+   * configured mirrors.
    *
    * @return the installed packages, one per spec
-   * @throws GuildException for a spec that is not an archive path (installing by name needs a
-   *     mirror), or for an archive that cannot be installed
+   * @throws GuildException for an archive that cannot be installed, or a spec no mirror can
+   *     satisfy
    */
   public List<GuildPackage> install(String... specs) {
     return install(ProgressListener.NONE, Arrays.asList(specs));
@@ -104,9 +124,8 @@ public final class GuildHome {
     List<GuildPackage> out = new ArrayList<>();
     for (String spec : specs) {
       if (!isArchivePath(spec)) {
-        throw new GuildException("cannot install '" + spec + "': no mirror is configured in " + home
-            + " to install packages by name; give the path of a NAME-VERSION"
-            + PackageFormat.ZST_SUFFIX + " archive");
+        out.addAll(packageManager().extractProgress(progress).installSpecs(List.of(spec)));
+        continue;
       }
       out.add(store().install(Path.of(spec), InstallOptions.defaults().withProgress(progress)));
     }
@@ -128,6 +147,32 @@ public final class GuildHome {
       targets.add(Requirement.parse(s));
     }
     return store().uninstall(targets, force);
+  }
+
+  /**
+   * Moves packages to the newest versions the mirrors offer; an old version is removed only after
+   * the new one is committed. See {@link PackageManager#upgrade}.
+   *
+   * @param names installed packages to upgrade; none for all
+   */
+  public List<PackageManager.Upgrade> upgrade(String... names) {
+    return packageManager().upgrade(Arrays.stream(names).map(PackageName::of).toList());
+  }
+
+  /**
+   * Finds packages on the configured mirrors: a case-insensitive match of {@code term} on name,
+   * description and tags (empty for all), optionally of one type; the newest version of each.
+   */
+  public List<Search.Hit> search(String term, Optional<PackageType> type) {
+    return packageManager().search(Optional.ofNullable(term).filter(t -> !t.isBlank()), type);
+  }
+
+  /**
+   * A package manager over this home's store and configured mirrors (warnings logged through
+   * SLF4J), for programs that need its finer API.
+   */
+  public PackageManager packageManager() {
+    return new PackageManager(store(), new Mirrors(home, offline, LOG::warn));
   }
 
   /** Every installed package, sorted by name and version. */

@@ -2,9 +2,12 @@ package org.guildpkg;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
+import org.guildpkg.mirror.Search;
 
 /**
- * The entry point for programs: load an installed package by name in one line.
+ * The entry point for programs: load a package by name in one line, installing it from the
+ * configured mirrors when it is missing (unless offline).
  *
  * <pre>{@code
  * GuildPackage data = GuildPackages.load("fashion-mnist>=1.0");
@@ -45,7 +48,7 @@ public final class GuildPackages {
     return atDefaultHome().load(spec);
   }
 
-  /** Installs archives into the default home; see {@link GuildHome#install(String...)}. */
+  /** Installs archives or specs into the default home; see {@link GuildHome#install(String...)}. */
   public static List<GuildPackage> install(String... specs) {
     return atDefaultHome().install(specs);
   }
@@ -53,6 +56,13 @@ public final class GuildPackages {
   /** Removes packages from the default home; see {@link GuildHome#uninstall(boolean, String...)}. */
   public static List<GuildPackage> uninstall(boolean force, String... specs) {
     return atDefaultHome().uninstall(force, specs);
+  }
+
+  /**
+   * Finds packages on the default home's mirrors; see {@link GuildHome#search(String, Optional)}.
+   */
+  public static List<Search.Hit> search(String term) {
+    return atDefaultHome().search(term, Optional.empty());
   }
 
   /** Every package installed in the default home. */

@@ -17,6 +17,11 @@ final class CoreCommands {
     commands.add(new ListCommand());
     commands.add(new InfoCommand());
     commands.add(new VerifyCommand());
+    commands.add(new PublishCommand());
+    commands.add(new KeyCommand());
+    commands.add(new MirrorCommand());
+    commands.add(new SearchCommand());
+    commands.add(new UpgradeCommand());
     return commands;
   }
 }

@@ -27,8 +27,10 @@ final class InstallCommand implements Callable<Integer> {
   public Integer call() {
     GuildHome home = GuildPackages.at(parent.home()).offline(parent.offline());
     for (String spec : specs) {
-      String label = GuildHome.isArchivePath(spec) ? Path.of(spec).getFileName().toString() : spec;
-      for (GuildPackage p : home.install(ProgressBar.onTerminal(parent.err(), label), List.of(spec))) {
+      List<GuildPackage> installed = GuildHome.isArchivePath(spec)
+          ? home.install(ProgressBar.onTerminal(parent.err(), Path.of(spec).getFileName().toString()), List.of(spec))
+          : MirrorInstall.packageManager(parent).installSpecs(List.of(spec));
+      for (GuildPackage p : installed) {
         parent.out().println("installed " + p + " in " + p.path());
       }
     }

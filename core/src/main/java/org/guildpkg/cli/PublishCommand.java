@@ -1,0 +1,49 @@
+package org.guildpkg.cli;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.guildpkg.mirror.IndexEntry;
+import org.guildpkg.mirror.MirrorSpec;
+import org.guildpkg.mirror.Publisher;
+import org.guildpkg.mirror.SigningKeys;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code guild publish ARCHIVE... --mirror URL [--key FILE]}: adds archives to a mirror. */
+@Command(
+    name = "publish",
+    mixinStandardHelpOptions = true,
+    description = "Add package archives to a mirror (file:// folder or http(s):// WebDAV server)"
+        + " and re-sign its index.")
+final class PublishCommand implements Callable<Integer> {
+  @ParentCommand GuildCli parent;
+
+  @Parameters(arity = "1..*", paramLabel = "ARCHIVE", description = "Package archives (.pkg.tar.zst) to publish.")
+  List<Path> archives;
+
+  @Option(names = "--mirror", required = true, paramLabel = "URL",
+      description = "The mirror: file:///folder, a folder path, or http(s)://host/path/ accepting PUT.")
+  String mirror;
+
+  @Option(names = "--key", paramLabel = "FILE",
+      description = "Ed25519 private key (from 'guild key generate') to sign the index with; default: unsigned.")
+  Path key;
+
+  @Override
+  public Integer call() {
+    Publisher.PublishResult r = Publisher.publish(archives, MirrorSpec.parseUrl(mirror),
+        Optional.ofNullable(key).map(SigningKeys::readPrivate));
+    for (IndexEntry e : r.added()) {
+      parent.out().println("published " + e.manifest().id() + " (" + e.size() + " bytes)");
+    }
+    for (IndexEntry e : r.unchanged()) {
+      parent.out().println("unchanged " + e.manifest().id() + " (already on the mirror)");
+    }
+    parent.out().println("index serial " + r.serial() + (key == null ? ", unsigned" : ", signed"));
+    return 0;
+  }
+}

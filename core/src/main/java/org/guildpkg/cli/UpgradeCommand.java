@@ -1,0 +1,39 @@
+package org.guildpkg.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.guildpkg.install.PackageManager;
+import org.guildpkg.spec.PackageName;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code guild upgrade [NAME...]}: moves installed packages to the newest versions the mirrors offer. */
+@Command(
+    name = "upgrade",
+    mixinStandardHelpOptions = true,
+    description = "Install the newest version the mirrors offer of each named package (default:"
+        + " every installed package); an old version is removed only after the new one is"
+        + " committed, and kept while another package requires it.")
+final class UpgradeCommand implements Callable<Integer> {
+  @ParentCommand GuildCli parent;
+
+  @Parameters(arity = "0..*", paramLabel = "NAME", description = "Installed packages to upgrade (default: all).")
+  List<String> names = new ArrayList<>();
+
+  @Override
+  public Integer call() {
+    PackageManager pm = MirrorInstall.packageManager(parent);
+    List<PackageManager.Upgrade> ups = pm.upgrade(names.stream().map(PackageName::of).toList());
+    for (PackageManager.Upgrade u : ups) {
+      parent.out().println("upgraded " + u.name() + " " + u.from().map(p -> p.version().value()).orElse("-")
+          + " -> " + u.to().version() + " in " + u.to().path());
+      u.kept().forEach(k -> parent.err().println("guild: warning: kept " + k));
+    }
+    if (ups.isEmpty()) {
+      parent.out().println("everything is up to date");
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,129 @@
+package org.guildpkg.mirror;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.guildpkg.GuildException;
+import org.guildpkg.transport.AtomicFiles;
+import org.ini4j.Config;
+import org.ini4j.Ini;
+import org.ini4j.Profile;
+
+/**
+ * The mirrors in {@code $GUILD_HOME/config}, an INI file, in the order they are asked for
+ * packages (the first that has a package wins):
+ *
+ * <pre>
+ * [mirror.main]
+ * url = https://mirror.example.org/guild/
+ * key = MCowBQYDK2VwAyEA...        ; base64 X.509 Ed25519 public key (optional)
+ * </pre>
+ *
+ * <p>Other sections of the file are kept as they are. Every change is written to a temporary file
+ * and renamed over the old one.
+ */
+public final class MirrorConfig {
+  /** The configuration file's name in {@code $GUILD_HOME}. */
+  public static final String FILE = "config";
+  private static final String PREFIX = "mirror.";
+
+  private final Path file;
+  private final Ini ini;
+
+  private MirrorConfig(Path file, Ini ini) {
+    this.file = file;
+    this.ini = ini;
+  }
+
+  /** Reads {@code home/config}; a missing file is an empty configuration. */
+  public static MirrorConfig load(Path home) {
+    Path file = home.resolve(FILE);
+    Ini ini = new Ini();
+    Config c = ini.getConfig().clone();
+    c.setTree(false);
+    c.setEscape(false);
+    ini.setConfig(c);
+    if (Files.exists(file)) {
+      try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        ini.load(r);
+      } catch (IOException e) {
+        throw new GuildException("cannot read " + file + ": " + e.getMessage(), e);
+      }
+    }
+    return new MirrorConfig(file, ini);
+  }
+
+  /** The configured mirrors, in order. */
+  public List<MirrorSpec> mirrors() {
+    List<MirrorSpec> out = new ArrayList<>();
+    for (String section : ini.keySet()) {
+      if (!section.startsWith(PREFIX)) {
+        continue;
+      }
+      Profile.Section s = ini.get(section);
+      String name = section.substring(PREFIX.length());
+      String where = file + " [" + section + "]";
+      String url = s.get("url");
+      if (url == null) {
+        throw new GuildException(where + " has no 'url'; fix it or run 'guild mirror remove " + name + "'");
+      }
+      String key = s.get("key");
+      out.add(new MirrorSpec(name, MirrorSpec.parseUrl(url.strip()),
+          key == null || key.isBlank() ? Optional.empty()
+              : Optional.of(SigningKeys.parsePublic(key, where + " key"))));
+    }
+    return out;
+  }
+
+  /** The mirror called {@code name}. */
+  public Optional<MirrorSpec> mirror(String name) {
+    return mirrors().stream().filter(m -> m.name().equals(name)).findFirst();
+  }
+
+  /**
+   * Adds a mirror after the others and saves the file.
+   *
+   * @throws GuildException when a mirror of that name exists
+   */
+  public void add(MirrorSpec mirror) {
+    if (ini.containsKey(PREFIX + mirror.name())) {
+      throw new GuildException(
+          "mirror '" + mirror.name() + "' exists already in " + file + "; remove it first");
+    }
+    Profile.Section s = ini.add(PREFIX + mirror.name());
+    s.put("url", mirror.url().toString());
+    mirror.key().ifPresent(k -> s.put("key", SigningKeys.toText(k)));
+    save();
+  }
+
+  /**
+   * Removes a mirror and saves the file.
+   *
+   * @throws GuildException naming the configured mirrors when there is none of that name
+   */
+  public void remove(String name) {
+    if (ini.remove(PREFIX + name) == null) {
+      throw new GuildException(
+          "no mirror named '" + name + "' in " + file + "; configured: "
+              + mirrors().stream().map(MirrorSpec::name).toList());
+    }
+    save();
+  }
+
+  private void save() {
+    StringWriter w = new StringWriter();
+    try {
+      ini.store(w);
+    } catch (IOException e) {
+      throw new GuildException("cannot write " + file + ": " + e.getMessage(), e);
+    }
+    AtomicFiles.write(file, w.toString().getBytes(StandardCharsets.UTF_8));
+  }
+
+}

@@ -1,0 +1,145 @@
+package org.guildpkg.mirror;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.guildpkg.GuildException;
+import org.guildpkg.spec.PackageName;
+import org.guildpkg.spec.Version;
+
+/**
+ * A mirror's {@code index.json}: a format version, a {@code serial} that grows with every
+ * publish, and every published package version ({@link IndexEntry}).
+ *
+ * <pre>
+ * {"format": 1, "serial": 7, "packages": [{"name": "fashion-mnist", "version": "1.0", ...,
+ *   "file": "packages/fashion-mnist/fashion-mnist-1.0.pkg.tar.zst", "size": 123, "sha256": "..."}]}
+ * </pre>
+ *
+ * <p>Entries are kept sorted by name, then version, so that the same content always gives the
+ * same bytes. Immutable.
+ */
+public final class MirrorIndex {
+  /** The index format this code writes and reads. */
+  public static final int FORMAT = 1;
+  /** The index's file name in a mirror. */
+  public static final String FILE = "index.json";
+  /** The signature's file name in a mirror. */
+  public static final String SIGNATURE_FILE = "index.json.sig";
+
+  private static final ObjectMapper JSON = new ObjectMapper(new JsonFactory())
+      .enable(SerializationFeature.INDENT_OUTPUT);
+  private static final Comparator<IndexEntry> ORDER =
+      Comparator.comparing(IndexEntry::name).thenComparing(IndexEntry::version);
+
+  private final long serial;
+  private final List<IndexEntry> packages;
+  private final Map<PackageName, List<IndexEntry>> byName;
+
+  private MirrorIndex(long serial, List<IndexEntry> packages) {
+    this.serial = serial;
+    List<IndexEntry> sorted = new ArrayList<>(packages);
+    sorted.sort(ORDER);
+    this.packages = Collections.unmodifiableList(sorted);
+    Map<PackageName, List<IndexEntry>> map = new HashMap<>();
+    for (IndexEntry e : this.packages) {
+      map.computeIfAbsent(e.name(), n -> new ArrayList<>()).add(e);
+    }
+    this.byName = map;
+  }
+
+  /** An index with no packages and serial 0, for a new mirror. */
+  public static MirrorIndex empty() {
+    return new MirrorIndex(0, List.of());
+  }
+
+  /** An index with the given serial and entries. */
+  public static MirrorIndex of(long serial, List<IndexEntry> packages) {
+    return new MirrorIndex(serial, packages);
+  }
+
+  /** The serial number; a newer publish has a higher one. */
+  public long serial() {
+    return serial;
+  }
+
+  /** Every entry, sorted by name then version. */
+  public List<IndexEntry> packages() {
+    return packages;
+  }
+
+  /** The entries of one package, oldest version first; empty when the mirror lacks it. */
+  public List<IndexEntry> versions(PackageName name) {
+    return byName.getOrDefault(name, List.of());
+  }
+
+  /** The entry of one package version. */
+  public Optional<IndexEntry> find(PackageName name, Version version) {
+    return versions(name).stream().filter(e -> e.version().equals(version)).findFirst();
+  }
+
+  /** A copy with {@code entry} added (replacing the same name and version) and another serial. */
+  public MirrorIndex with(List<IndexEntry> added, long newSerial) {
+    Map<String, IndexEntry> all = new HashMap<>();
+    packages.forEach(e -> all.put(e.manifest().id(), e));
+    added.forEach(e -> all.put(e.manifest().id(), e));
+    return new MirrorIndex(newSerial, new ArrayList<>(all.values()));
+  }
+
+  /** The index as the bytes of {@code index.json}. */
+  public byte[] toBytes() {
+    ObjectNode o = JSON.createObjectNode();
+    o.put("format", FORMAT);
+    o.put("serial", serial);
+    ArrayNode arr = o.putArray("packages");
+    packages.forEach(e -> arr.add(e.toJson()));
+    try {
+      return JSON.writeValueAsBytes(o);
+    } catch (IOException e) {
+      throw new GuildException("cannot write an index: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Parses {@code index.json}.
+   *
+   * @param where names the index (its URL or cache file) in error messages
+   */
+  public static MirrorIndex parse(byte[] bytes, String where) {
+    JsonNode root;
+    try {
+      root = JSON.readTree(bytes);
+    } catch (IOException e) {
+      throw new GuildException(where + ": not a valid index (" + e.getMessage().lines().findFirst().orElse("") + ")", e);
+    }
+    if (root == null || !root.isObject()) {
+      throw new GuildException(where + ": not a valid index (expected a JSON object)");
+    }
+    int format = root.path("format").asInt(-1);
+    if (format != FORMAT) {
+      throw new GuildException(
+          where + ": index format " + root.path("format") + " is not supported (expected " + FORMAT
+              + "); upgrade guild");
+    }
+    JsonNode serial = root.get("serial");
+    if (serial == null || !serial.canConvertToLong() || serial.asLong() < 0) {
+      throw new GuildException(where + ": index has no valid 'serial'");
+    }
+    List<IndexEntry> entries = new ArrayList<>();
+    for (JsonNode p : root.path("packages")) {
+      entries.add(IndexEntry.fromJson(p, where));
+    }
+    return new MirrorIndex(serial.asLong(), entries);
+  }
+}

@@ -1,0 +1,62 @@
+package org.guildpkg.mirror;
+
+import java.net.URI;
+import java.security.PublicKey;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.guildpkg.GuildException;
+
+/**
+ * A configured mirror: its name, its URL and, when the user gave one, the public key its index
+ * must be signed with.
+ *
+ * @param name letters, digits, {@code _} and {@code -}
+ * @param url the mirror's root, ending with {@code /} ({@code file://}, {@code http://} or
+ *     {@code https://})
+ */
+public record MirrorSpec(String name, URI url, Optional<PublicKey> key) {
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]+");
+
+  /** Checks the name and URL. */
+  public MirrorSpec {
+    if (name == null || !NAME.matcher(name).matches()) {
+      throw new GuildException(
+          "invalid mirror name '" + name + "': use letters, digits, _ and -");
+    }
+    url = normalise(url);
+    key = key == null ? Optional.empty() : key;
+  }
+
+  /** Parses a mirror URL (or a plain folder path, taken as {@code file://}) and checks its scheme. */
+  public static URI parseUrl(String text) {
+    if (text == null || text.isBlank()) {
+      throw new GuildException("a mirror URL is required");
+    }
+    URI uri;
+    try {
+      uri = text.matches("[A-Za-z][A-Za-z0-9+.-]*:.*") ? new URI(text)
+          : java.nio.file.Path.of(text).toAbsolutePath().normalize().toUri();
+    } catch (java.net.URISyntaxException e) {
+      throw new GuildException("invalid mirror URL '" + text + "': " + e.getMessage(), e);
+    }
+    return normalise(uri);
+  }
+
+  private static URI normalise(URI url) {
+    if (url == null) {
+      throw new GuildException("a mirror URL is required");
+    }
+    String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(java.util.Locale.ROOT);
+    if (!scheme.equals("file") && !scheme.equals("http") && !scheme.equals("https")) {
+      throw new GuildException(
+          "unsupported mirror URL " + url + ": use file://, http:// or https://");
+    }
+    String s = url.toString();
+    return s.endsWith("/") ? url : URI.create(s + "/");
+  }
+
+  /** True for an {@code http(s)://} mirror, which needs the network. */
+  public boolean isRemote() {
+    return !"file".equalsIgnoreCase(url.getScheme());
+  }
+}

@@ -1,0 +1,274 @@
+package org.guildpkg.mirror;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.function.Consumer;
+import org.guildpkg.GuildException;
+import org.guildpkg.spec.PackageName;
+import org.guildpkg.transport.AtomicFiles;
+import org.guildpkg.transport.Transport;
+import org.guildpkg.transport.TransportException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The client side of the configured mirrors: fetches each mirror's index, checks its signature
+ * and serial when the mirror has a key, and keeps a copy in {@code $GUILD_HOME/cache/indexes/}.
+ *
+ * <p>Offline ({@code --offline}, {@code GUILD_OFFLINE=1}) only the cached copies are read. A
+ * mirror that cannot be reached is skipped with a warning (its cached copy is used when there is
+ * one); a mirror whose index fails its signature or goes back in serial is an error, since that
+ * is what an attack looks like. The highest serial seen per mirror URL is remembered in
+ * {@code $GUILD_HOME/mirror-serials}, outside the cache, so that clearing the cache does not
+ * reopen the door to a rollback.
+ *
+ * <pre>{@code
+ * Mirrors mirrors = new Mirrors(home, offline, warning -> log.warn(warning));
+ * List<LoadedIndex> indexes = mirrors.indexes();
+ * }</pre>
+ */
+public final class Mirrors {
+  private static final Logger LOG = LoggerFactory.getLogger(Mirrors.class);
+  /** The file in {@code $GUILD_HOME} that remembers the highest serial seen per mirror URL. */
+  public static final String SERIALS_FILE = "mirror-serials";
+
+  private static final Map<String, Parsed> PARSED = new ConcurrentHashMap<>();
+
+  private final Path home;
+  private final boolean offline;
+  private final Consumer<String> warnings;
+  private final List<MirrorSpec> configured;
+  private List<LoadedIndex> loaded;
+
+  /**
+   * A client for the mirrors configured in {@code home/config}.
+   *
+   * @param warnings hears warnings (an unsigned mirror, an unreachable one); the CLI prints them
+   */
+  public Mirrors(Path home, boolean offline, Consumer<String> warnings) {
+    this(home, offline, warnings, MirrorConfig.load(home).mirrors());
+  }
+
+  /** A client for the given mirrors, with caches and serials in {@code home}. */
+  public Mirrors(Path home, boolean offline, Consumer<String> warnings, List<MirrorSpec> mirrors) {
+    this.home = home;
+    this.offline = offline;
+    this.warnings = warnings;
+    this.configured = List.copyOf(mirrors);
+  }
+
+  /** The mirrors, in the order they are asked. */
+  public List<MirrorSpec> configured() {
+    return configured;
+  }
+
+  /** True when no network call may be made. */
+  public boolean offline() {
+    return offline;
+  }
+
+  /** The transport for a mirror (refusing network calls when offline). */
+  public Transport transport(MirrorSpec mirror) {
+    return Transport.of(mirror.url(), offline);
+  }
+
+  /**
+   * The indexes of every usable mirror, in configuration order; fetched once per instance.
+   *
+   * @throws GuildException when no mirror is configured, when none can serve, or when an index
+   *     fails its signature or serial check
+   */
+  public synchronized List<LoadedIndex> indexes() {
+    if (loaded != null) {
+      return loaded;
+    }
+    if (configured.isEmpty()) {
+      throw new GuildException(
+          "no mirrors configured in " + home.resolve(MirrorConfig.FILE)
+              + "; add one with 'guild mirror add NAME URL'");
+    }
+    List<LoadedIndex> out = new ArrayList<>();
+    List<String> problems = new ArrayList<>();
+    for (MirrorSpec m : configured) {
+      if (m.key().isEmpty()) {
+        warnings.accept("mirror '" + m.name() + "' has no public key: its index is not verified"
+            + " (fine for local use; add it with --key for anything else)");
+      }
+      load(m, problems).ifPresent(out::add);
+    }
+    if (out.isEmpty()) {
+      throw new GuildException(
+          (offline ? "offline and no cached index for any mirror: " : "no mirror could be reached: ")
+              + String.join("; ", problems)
+              + (offline ? "; run once without --offline to fetch the indexes" : ""));
+    }
+    problems.forEach(warnings);
+    loaded = List.copyOf(out);
+    return loaded;
+  }
+
+  /** The first mirror (in order) that has any version of {@code name}, with its index. */
+  public Optional<LoadedIndex> firstHaving(PackageName name) {
+    return indexes().stream().filter(i -> !i.index().versions(name).isEmpty()).findFirst();
+  }
+
+  private Optional<LoadedIndex> load(MirrorSpec m, List<String> problems) {
+    Path cache = cacheFile(m);
+    Path cacheSig = cache.resolveSibling(cache.getFileName() + ".sig");
+    if (!offline) {
+      Transport t = transport(m);
+      try {
+        Optional<LoadedIndex> fresh = fetch(m, t);
+        if (fresh.isPresent()) {
+          return fresh;
+        }
+        problems.add("mirror '" + m.name() + "' has no " + MirrorIndex.FILE + " at " + t.resolve(MirrorIndex.FILE));
+        return Optional.empty();
+      } catch (TransportException e) {
+        if (Files.exists(cache)) {
+          warnings.accept("mirror '" + m.name() + "' is unreachable (" + e.getMessage()
+              + "); using its cached index");
+        } else {
+          problems.add("mirror '" + m.name() + "' is unreachable (" + e.getMessage() + ")");
+          return Optional.empty();
+        }
+      }
+    }
+    if (!Files.exists(cache)) {
+      problems.add("mirror '" + m.name() + "' has no cached index (" + cache + ")");
+      return Optional.empty();
+    }
+    try {
+      byte[] bytes = Files.readAllBytes(cache);
+      if (m.key().isPresent()) {
+        byte[] sig = Files.exists(cacheSig) ? Files.readAllBytes(cacheSig) : new byte[0];
+        if (!SigningKeys.verify(m.key().get(), bytes, sig)) {
+          throw new GuildException("cached index " + cache + " of mirror '" + m.name()
+              + "' does not match its signature; delete it and run without --offline");
+        }
+      }
+      return Optional.of(new LoadedIndex(m, parse(bytes, cache.toString()), true));
+    } catch (IOException e) {
+      throw new GuildException("cannot read " + cache + ": " + e.getMessage(), e);
+    }
+  }
+
+  private Optional<LoadedIndex> fetch(MirrorSpec m, Transport t) {
+    String url = t.resolve(MirrorIndex.FILE).toString();
+    byte[] bytes = null;
+    byte[] sig = null;
+    // Two tries: a publisher may replace the index between our reads of index and signature.
+    for (int attempt = 1; attempt <= 2; attempt++) {
+      Optional<byte[]> b = t.get(MirrorIndex.FILE);
+      if (b.isEmpty()) {
+        return Optional.empty();
+      }
+      bytes = b.get();
+      if (m.key().isEmpty()) {
+        break;
+      }
+      Optional<byte[]> s = t.get(MirrorIndex.SIGNATURE_FILE);
+      if (s.isEmpty()) {
+        throw new GuildException("mirror '" + m.name() + "' has a key but " + t.resolve(MirrorIndex.SIGNATURE_FILE)
+            + " is missing: the index cannot be trusted; ask the mirror's owner to publish with --key");
+      }
+      sig = s.get();
+      if (SigningKeys.verify(m.key().get(), bytes, sig)) {
+        break;
+      }
+      if (attempt == 2) {
+        throw new GuildException("the signature of " + url + " does not match the key of mirror '"
+            + m.name() + "': the index was tampered with or signed with another key; nothing was changed");
+      }
+    }
+    MirrorIndex index = parse(bytes, url);
+    if (m.key().isPresent()) {
+      long seen = seenSerial(m);
+      if (index.serial() < seen) {
+        throw new GuildException("mirror '" + m.name() + "' offers index serial " + index.serial()
+            + " at " + url + " but serial " + seen + " was seen before: a rolled-back (stale or"
+            + " replayed) index is refused; nothing was changed");
+      }
+    }
+    Path cache = cacheFile(m);
+    AtomicFiles.write(cache, bytes);
+    Path cacheSig = cache.resolveSibling(cache.getFileName() + ".sig");
+    if (sig != null) {
+      AtomicFiles.write(cacheSig, sig);
+    } else {
+      try {
+        Files.deleteIfExists(cacheSig);
+      } catch (IOException e) {
+        LOG.debug("cannot delete {}", cacheSig, e);
+      }
+    }
+    if (m.key().isPresent()) {
+      rememberSerial(m, index.serial());
+    }
+    LOG.debug("fetched {} (serial {}, {} packages)", url, index.serial(), index.packages().size());
+    return Optional.of(new LoadedIndex(m, index, false));
+  }
+
+  /**
+   * Parses index bytes, reusing the last parse of the same bytes from the same place: a program
+   * that searches or loads packages often (a server) pays for parsing a large index once.
+   */
+  private static MirrorIndex parse(byte[] bytes, String where) {
+    Parsed last = PARSED.get(where);
+    if (last != null && Arrays.equals(last.bytes(), bytes)) {
+      return last.index();
+    }
+    MirrorIndex index = MirrorIndex.parse(bytes, where);
+    PARSED.put(where, new Parsed(bytes, index));
+    return index;
+  }
+
+  private record Parsed(byte[] bytes, MirrorIndex index) {}
+
+  /** The cache file of a mirror's index. */
+  Path cacheFile(MirrorSpec m) {
+    return home.resolve("cache/indexes").resolve(m.name() + ".json");
+  }
+
+  private synchronized long seenSerial(MirrorSpec m) {
+    String v = serials().getProperty(m.url().toString());
+    return v == null ? 0 : Long.parseLong(v);
+  }
+
+  private synchronized void rememberSerial(MirrorSpec m, long serial) {
+    Properties p = serials();
+    if (serial > Long.parseLong(p.getProperty(m.url().toString(), "0"))) {
+      p.setProperty(m.url().toString(), Long.toString(serial));
+      try (java.io.StringWriter w = new java.io.StringWriter()) {
+        p.store(w, "highest index serial seen per mirror URL (rollback protection)");
+        AtomicFiles.write(home.resolve(SERIALS_FILE), w.toString().getBytes(StandardCharsets.UTF_8));
+      } catch (IOException e) {
+        throw new GuildException("cannot write " + home.resolve(SERIALS_FILE) + ": " + e.getMessage(), e);
+      }
+    }
+  }
+
+  private Properties serials() {
+    Properties p = new Properties();
+    Path f = home.resolve(SERIALS_FILE);
+    if (Files.exists(f)) {
+      try (Reader r = Files.newBufferedReader(f, StandardCharsets.UTF_8)) {
+        p.load(r);
+      } catch (IOException e) {
+        throw new GuildException("cannot read " + f + ": " + e.getMessage(), e);
+      }
+    }
+    return p;
+  }
+
+}

@@ -1,0 +1,89 @@
+package org.guildpkg.transport;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Optional;
+
+/** A mirror that is a folder on this machine ({@code file://}); never a network call. */
+public final class FileTransport implements Transport {
+  private final Path root;
+
+  /** A transport for the mirror folder {@code root} (which need not exist yet). */
+  public FileTransport(Path root) {
+    this.root = root.toAbsolutePath().normalize();
+  }
+
+  /** The mirror's folder. */
+  public Path root() {
+    return root;
+  }
+
+  @Override
+  public URI base() {
+    return Transport.withSlash(root.toUri());
+  }
+
+  @Override
+  public URI resolve(String relPath) {
+    return file(relPath).toUri();
+  }
+
+  /** The local file of a mirror path. */
+  public Path file(String relPath) {
+    return root.resolve(relPath);
+  }
+
+  @Override
+  public Optional<byte[]> get(String relPath) {
+    try {
+      return Optional.of(Files.readAllBytes(file(relPath)));
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    } catch (IOException e) {
+      throw new TransportException("cannot read " + file(relPath) + ": " + e.getMessage(), false, e);
+    }
+  }
+
+  @Override
+  public long fetch(String relPath, Path partial, long offset, ProgressListener progress) {
+    Path source = file(relPath);
+    try (FileChannel in = FileChannel.open(source);
+        FileChannel out = FileChannel.open(partial, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+      long size = in.size();
+      long start = offset <= size ? offset : 0;
+      out.truncate(start);
+      progress.start(relPath, start, size);
+      long pos = start;
+      while (pos < size) {
+        long n = in.transferTo(pos, Math.min(8L << 20, size - pos), out.position(pos));
+        if (n <= 0) {
+          break;
+        }
+        pos += n;
+        progress.advance(n);
+      }
+      return pos;
+    } catch (NoSuchFileException e) {
+      throw new TransportException("mirror file " + source + " does not exist", false, e);
+    } catch (IOException e) {
+      throw new TransportException("cannot read " + source + ": " + e.getMessage(), false, e);
+    } finally {
+      progress.finish();
+    }
+  }
+
+  @Override
+  public void put(String relPath, Path source) {
+    AtomicFiles.copy(source, file(relPath));
+  }
+
+  @Override
+  public void put(String relPath, byte[] content) {
+    AtomicFiles.write(file(relPath), content);
+  }
+}

@@ -1,0 +1,75 @@
+package org.guildpkg.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.guildpkg.mirror.TestPackages;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MirrorCommandsTest {
+  @TempDir Path tmp;
+  String out;
+  String err;
+
+  private int guild(String... args) {
+    CliRun r = CliRun.guild(tmp.resolve("home"), args);
+    out = r.out();
+    err = r.err();
+    return r.status();
+  }
+
+  @Test
+  void keyPublishMirrorAndSearchWorkTogetherFromTheCommandLine() throws Exception {
+    Path mirror = tmp.resolve("mirror");
+    assertThat(guild("key", "generate", tmp.resolve("keys").toString())).isZero();
+    Path a = TestPackages.simple(tmp.resolve("w"), "fashion-data", "1.0", "", "a", tmp.resolve("out"));
+    assertThat(guild("publish", a.toString(), "--mirror", mirror.toUri().toString(),
+        "--key", tmp.resolve("keys/mirror.key").toString())).as(err).isZero();
+    assertThat(out).contains("published fashion-data-1.0").contains("index serial 1, signed");
+
+    assertThat(guild("mirror", "add", "main", mirror.toString(), "--key", tmp.resolve("keys/mirror.pub").toString()))
+        .as(err).isZero();
+    assertThat(guild("mirror", "add", "local", mirror.toUri().toString())).isZero();
+    assertThat(err).contains("warning: mirror 'local' has no public key");
+    assertThat(guild("mirror", "add", "main", "file:///x")).isEqualTo(1);
+    assertThat(err).startsWith("guild: mirror 'main' exists already");
+
+    assertThat(guild("mirror", "list", "--json")).isZero();
+    JsonNode list = new ObjectMapper().readTree(out);
+    assertThat(list).hasSize(2);
+    assertThat(list.get(0).path("name").asText()).isEqualTo("main");
+    assertThat(list.get(0).path("signed").asBoolean()).isTrue();
+    assertThat(list.get(1).path("signed").asBoolean()).isFalse();
+
+    assertThat(guild("search", "FASHION", "--json")).as(err).isZero();
+    JsonNode hits = new ObjectMapper().readTree(out);
+    assertThat(hits).hasSize(1);
+    assertThat(hits.get(0).path("name").asText()).isEqualTo("fashion-data");
+    assertThat(hits.get(0).path("version").asText()).isEqualTo("1.0");
+    assertThat(hits.get(0).path("type").asText()).isEqualTo("source");
+    assertThat(hits.get(0).path("mirror").asText()).isEqualTo("main");
+    assertThat(guild("search", "fashion")).isZero();
+    assertThat(out).contains("NAME").contains("fashion-data").contains("1.0");
+
+    assertThat(guild("mirror", "remove", "local")).isZero();
+    assertThat(guild("mirror", "remove", "local")).isEqualTo(1);
+    assertThat(err).contains("no mirror named 'local'").contains("[main]");
+    assertThat(Files.readString(tmp.resolve("home/config"))).contains("[mirror.main]").doesNotContain("local");
+  }
+
+  @Test
+  void searchWithoutMirrorsSaysHowToAddOne() {
+    assertThat(guild("search", "x")).isEqualTo(1);
+    assertThat(err).startsWith("guild: no mirrors configured").contains("guild mirror add NAME URL");
+  }
+
+  @Test
+  void aBadTypeIsAnErrorNamingTheTypes() {
+    assertThat(guild("search", "--type", "nope")).isEqualTo(1);
+    assertThat(err).contains("unknown package type 'nope'");
+  }
+}
