@@ -290,233 +290,134 @@ final class JsonTensors {
     return v.doubleValue(); // NaN, Infinity and -Infinity tokens
   }
 
-  /** A growable array of one dtype's values, checking each JSON value as it is added. */
-  private abstract static class Values {
+  /**
+   * The leaf values of one tensor in the order they come, checked and turned into the dtype's
+   * array at the end.
+   */
+  private static final class Values {
     final DataType dtype;
+    final List<JsonNode> leaves = new ArrayList<>();
 
-    Values(DataType dtype) {
+    private Values(DataType dtype) {
       this.dtype = dtype;
     }
 
     static Values of(DataType t) {
-      return switch (t) {
-        case DT_FLOAT -> new Floats(t);
-        case DT_DOUBLE -> new Doubles(t);
-        case DT_INT32, DT_UINT8 -> new Ints(t);
-        case DT_INT64 -> new Longs(t);
-        case DT_BOOL -> new Bools(t);
-        case DT_STRING -> new Strings(t);
-        default -> throw ApiException.badRequest(
+      if (!HostTensor.canFeed(t)) {
+        throw ApiException.badRequest(
             "Conversion of JSON values to type: " + typeName(t) + " is not supported");
-      };
+      }
+      return new Values(t);
     }
 
-    abstract int size();
+    int size() {
+      return leaves.size();
+    }
 
-    abstract Object array();
+    /** Checks a leaf against the dtype (so errors name the element) and keeps it. */
+    void add(JsonNode v) {
+      put(null, 0, v);
+      leaves.add(v);
+    }
 
-    /** Checks and adds one leaf value. */
-    final void add(JsonNode v) {
+    /** The values as the array {@link HostTensor} holds for the dtype. */
+    Object array() {
+      int n = leaves.size();
+      Object a = switch (dtype) {
+        case DT_FLOAT -> new float[n];
+        case DT_DOUBLE -> new double[n];
+        case DT_INT32, DT_UINT8 -> new int[n];
+        case DT_INT64 -> new long[n];
+        case DT_BOOL -> new boolean[n];
+        default -> new byte[n][];
+      };
+      for (int i = 0; i < n; i++) {
+        put(a, i, leaves.get(i));
+      }
+      return a;
+    }
+
+    /** Converts one leaf, and stores it at {@code a[i]} unless {@code a} is null. */
+    private void put(Object a, int i, JsonNode v) {
       if (v.isObject() && dtype != DataType.DT_STRING) {
         throw typeError(v, dtype);
       }
-      put(v);
-    }
-
-    abstract void put(JsonNode v);
-  }
-
-  private static final class Floats extends Values {
-    float[] a = new float[8];
-    int n;
-
-    Floats(DataType t) {
-      super(t);
-    }
-
-    @Override
-    void put(JsonNode v) {
-      if (!v.isNumber()) {
-        throw typeError(v, dtype);
-      }
-      float f = exactFloat(v);
-      if (n == a.length) {
-        a = Arrays.copyOf(a, Math.multiplyExact(n, 2));
-      }
-      a[n++] = f;
-    }
-
-    @Override
-    int size() {
-      return n;
-    }
-
-    @Override
-    Object array() {
-      return Arrays.copyOf(a, n);
-    }
-  }
-
-  private static final class Doubles extends Values {
-    double[] a = new double[8];
-    int n;
-
-    Doubles(DataType t) {
-      super(t);
-    }
-
-    @Override
-    void put(JsonNode v) {
-      if (!v.isNumber()) {
-        throw typeError(v, dtype);
-      }
-      double d;
-      if (v.isIntegralNumber()) {
-        if (!v.canConvertToLong() || Math.abs(v.longValue()) > MAX_EXACT_DOUBLE) {
-          throw lossy(v, "double");
+      switch (dtype) {
+        case DT_FLOAT -> {
+          float f = exactFloat(number(v));
+          if (a != null) {
+            ((float[]) a)[i] = f;
+          }
         }
-        d = v.longValue();
-      } else {
-        d = doubleOf(v, "double");
+        case DT_DOUBLE -> {
+          double d = exactDouble(number(v));
+          if (a != null) {
+            ((double[]) a)[i] = d;
+          }
+        }
+        case DT_INT32, DT_UINT8 -> {
+          int x = integer(v);
+          if (a != null) {
+            ((int[]) a)[i] = x;
+          }
+        }
+        case DT_INT64 -> {
+          if (!v.isIntegralNumber() || !v.canConvertToLong()) {
+            throw typeError(v, dtype);
+          }
+          if (a != null) {
+            ((long[]) a)[i] = v.longValue();
+          }
+        }
+        case DT_BOOL -> {
+          if (!v.isBoolean()) {
+            throw typeError(v, dtype);
+          }
+          if (a != null) {
+            ((boolean[]) a)[i] = v.booleanValue();
+          }
+        }
+        default -> { // DT_STRING: base64 is decoded once, when the array is made
+          if (v.isObject() && !isBase64(v)) {
+            throw ApiException.badRequest(
+                "JSON Value: " + echo(v) + " not formatted correctly for base64 data");
+          }
+          if (!v.isObject() && !v.isTextual()) {
+            throw typeError(v, dtype);
+          }
+          if (a != null) {
+            ((byte[][]) a)[i] = v.isObject()
+                ? decodeBase64(v)
+                : v.textValue().getBytes(StandardCharsets.UTF_8);
+          }
+        }
       }
-      if (n == a.length) {
-        a = Arrays.copyOf(a, Math.multiplyExact(n, 2));
-      }
-      a[n++] = d;
     }
 
-    @Override
-    int size() {
-      return n;
+    private JsonNode number(JsonNode v) {
+      if (!v.isNumber()) {
+        throw typeError(v, dtype);
+      }
+      return v;
     }
 
-    @Override
-    Object array() {
-      return Arrays.copyOf(a, n);
+    private int integer(JsonNode v) {
+      if (!v.isIntegralNumber() || !v.canConvertToInt()
+          || (dtype == DataType.DT_UINT8 && (v.intValue() < 0 || v.intValue() > 255))) {
+        throw typeError(v, dtype);
+      }
+      return v.intValue();
     }
   }
 
-  private static final class Ints extends Values {
-    int[] a = new int[8];
-    int n;
-
-    Ints(DataType t) {
-      super(t);
-    }
-
-    @Override
-    void put(JsonNode v) {
-      if (!v.isIntegralNumber() || !v.canConvertToInt()) {
-        throw typeError(v, dtype);
+  private static double exactDouble(JsonNode v) {
+    if (v.isIntegralNumber()) {
+      if (!v.canConvertToLong() || Math.abs(v.longValue()) > MAX_EXACT_DOUBLE) {
+        throw lossy(v, "double");
       }
-      int i = v.intValue();
-      if (dtype == DataType.DT_UINT8 && (i < 0 || i > 255)) {
-        throw typeError(v, dtype);
-      }
-      if (n == a.length) {
-        a = Arrays.copyOf(a, Math.multiplyExact(n, 2));
-      }
-      a[n++] = i;
+      return v.longValue();
     }
-
-    @Override
-    int size() {
-      return n;
-    }
-
-    @Override
-    Object array() {
-      return Arrays.copyOf(a, n);
-    }
-  }
-
-  private static final class Longs extends Values {
-    long[] a = new long[8];
-    int n;
-
-    Longs(DataType t) {
-      super(t);
-    }
-
-    @Override
-    void put(JsonNode v) {
-      if (!v.isIntegralNumber() || !v.canConvertToLong()) {
-        throw typeError(v, dtype);
-      }
-      if (n == a.length) {
-        a = Arrays.copyOf(a, Math.multiplyExact(n, 2));
-      }
-      a[n++] = v.longValue();
-    }
-
-    @Override
-    int size() {
-      return n;
-    }
-
-    @Override
-    Object array() {
-      return Arrays.copyOf(a, n);
-    }
-  }
-
-  private static final class Bools extends Values {
-    boolean[] a = new boolean[8];
-    int n;
-
-    Bools(DataType t) {
-      super(t);
-    }
-
-    @Override
-    void put(JsonNode v) {
-      if (!v.isBoolean()) {
-        throw typeError(v, dtype);
-      }
-      if (n == a.length) {
-        a = Arrays.copyOf(a, Math.multiplyExact(n, 2));
-      }
-      a[n++] = v.booleanValue();
-    }
-
-    @Override
-    int size() {
-      return n;
-    }
-
-    @Override
-    Object array() {
-      return Arrays.copyOf(a, n);
-    }
-  }
-
-  private static final class Strings extends Values {
-    final List<byte[]> a = new ArrayList<>();
-
-    Strings(DataType t) {
-      super(t);
-    }
-
-    @Override
-    void put(JsonNode v) {
-      if (v.isObject()) {
-        a.add(decodeBase64(v));
-      } else if (v.isTextual()) {
-        a.add(v.textValue().getBytes(StandardCharsets.UTF_8));
-      } else {
-        throw typeError(v, dtype);
-      }
-    }
-
-    @Override
-    int size() {
-      return a.size();
-    }
-
-    @Override
-    Object array() {
-      return a.toArray(new byte[0][]);
-    }
+    return doubleOf(v, "double");
   }
 
   // ---- replies --------------------------------------------------------------------------------

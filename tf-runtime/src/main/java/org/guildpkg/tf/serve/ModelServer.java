@@ -45,7 +45,8 @@ import org.slf4j.LoggerFactory;
  * /labels/L]} (status), {@code GET .../metadata} (signatures), {@code POST ...:predict} (row form
  * {@code instances} or columnar {@code inputs}), {@code POST ...:classify} and {@code ...:regress}
  * ({@code examples} and {@code context}, as serialized {@code tf.Example}s, for signatures whose
- * method is classify or regress). Errors are {@code {"error": "..."}} with 400 for a bad request,
+ * method is classify or regress, or that take one string input: TF2 exports mark every signature
+ * predict). Errors are {@code {"error": "..."}} with 400 for a bad request,
  * 404 for an unknown model, version or label, 405 for a wrong method, 413 for a body over
  * {@link Builder#maxBodyBytes}, 415 for a compressed body.
  *
