@@ -14,6 +14,7 @@ public final class TfCliExtension implements CliExtension {
         // One line per subcommand, in the order `guild --help` lists them.
         new CheckCommand(),
         new DeployCommand(),
+        new ServeCommand(),
         new TfRecordCommand(),
         new org.guildpkg.tf.train.InitCommand(),
         new org.guildpkg.tf.train.TrainCommand(),
