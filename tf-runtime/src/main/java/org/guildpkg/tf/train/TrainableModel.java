@@ -58,6 +58,7 @@ public final class TrainableModel implements AutoCloseable {
   private final SavedModelBundle bundle; // owned when loaded, else null
   private final Session session;
   private final Map<String, Signature> signatures;
+  private ResolvedCall trainStep;
 
   private TrainableModel(
       Graph graph, SavedModelBundle bundle, Session session, Map<String, Signature> signatures) {
@@ -232,9 +233,51 @@ public final class TrainableModel implements AutoCloseable {
    * @return the batch's loss before the step, and its accuracy when the model reports it
    */
   public StepResult trainStep(Map<String, Tensor> batch) {
-    try (Result r = run(TRAIN, batch)) {
-      float loss = scalar(r, "loss").orElseThrow();
-      return new StepResult(loss, scalar(r, "accuracy"));
+    if (trainStep == null) {
+      trainStep = new ResolvedCall(signatures.get(TRAIN), session.graph());
+    }
+    Session.Runner runner = session.runner();
+    for (int i = 0; i < trainStep.inputNames.size(); i++) {
+      Tensor t = batch.get(trainStep.inputNames.get(i));
+      if (t == null) {
+        throw new GuildException(
+            "signature train needs input '" + trainStep.inputNames.get(i) + "'; given: " + batch.keySet());
+      }
+      runner.feed(trainStep.inputs.get(i), t);
+    }
+    runner.fetch(trainStep.loss);
+    if (trainStep.accuracy != null) {
+      runner.fetch(trainStep.accuracy);
+    }
+    try (Result r = runner.run()) {
+      float loss = ((TFloat32) r.get(0)).getFloat();
+      return new StepResult(loss,
+          trainStep.accuracy == null ? Optional.empty() : Optional.of(((TFloat32) r.get(1)).getFloat()));
+    }
+  }
+
+  /**
+   * The train signature's graph tensors, looked up once: the training loop's hot path feeds and
+   * fetches them directly instead of resolving names on every step.
+   */
+  private static final class ResolvedCall {
+    final List<String> inputNames = new ArrayList<>();
+    final List<org.tensorflow.Output<?>> inputs = new ArrayList<>();
+    final org.tensorflow.Output<?> loss;
+    final org.tensorflow.Output<?> accuracy;
+
+    ResolvedCall(Signature s, Graph g) {
+      s.getInputs().forEach((name, d) -> {
+        inputNames.add(name);
+        inputs.add(g.outputOrThrow(d.name));
+      });
+      Signature.TensorDescription l = s.getOutputs().get("loss");
+      if (l == null) {
+        throw new GuildException("the train signature has no 'loss' output");
+      }
+      loss = g.outputOrThrow(l.name);
+      Signature.TensorDescription a = s.getOutputs().get("accuracy");
+      accuracy = a == null ? null : g.outputOrThrow(a.name);
     }
   }
 
