@@ -1,16 +1,24 @@
 #!/usr/bin/env bash
 # Loads `guild serve` (TensorFlow Serving's REST API in the JVM) with wrk on loopback: requests/s
-# and p50/p99 latency of half_plus_two predict ({"instances": [1.0, 2.0, 5.0]}) at 1, 8 and 64
-# connections, with server-side batching off and on, beside the same model called in-process
-# (SavedModel.predict from as many threads) in the same run, so the HTTP overhead shows as a ratio.
-# Not a test. Usage: examples/bench/serve-wrk.sh [SECONDS per run, default 5]
-# The Fashion-MNIST convnet is left out until the training stream's model package exists.
+# and p50/p99 latency at 1, 8 and 64 connections, with server-side batching off and on, beside the
+# same model called in-process (SavedModel calls from as many threads) in the same run, so the HTTP
+# overhead shows as a ratio. Two models:
+#   half_plus_two   predict {"instances": [1.0, 2.0, 5.0]}  (TensorFlow Serving's test model)
+#   convnet         predict one real Fashion-MNIST test image (row form, uint8 28x28 as nested
+#                   lists) with the Fashion-MNIST convnet; in-process: Classifier on the same image
+# Not a test. Usage: examples/bench/serve-wrk.sh [SECONDS per run, default 5] [CONVNET]
+# CONVNET: a trained convnet's SavedModel folder (an installed model package's folder, or a
+# training run's runs/ID/model); without it the script trains fashion-mnist-convnet-src briefly (guild init/train
+# --steps 200, about a minute) in a temporary Guild home. Needs wrk and Debian's Fashion-MNIST.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 secs="${1:-5}"
+convnet="${2:-}"
 conns=(1 8 64)
-model="$root/../shared/fixtures/tf-serving/saved_model_half_plus_two_cpu/00000123"
+half_plus_two="$root/../shared/fixtures/tf-serving/saved_model_half_plus_two_cpu/00000123"
+images="${FASHION_MNIST:-/usr/share/datasets/fashion-mnist}/t10k-images-idx3-ubyte.gz"
 command -v wrk >/dev/null || { echo "serve-wrk.sh: wrk is not installed (apt-get install wrk)" >&2; exit 1; }
+[[ -f "$images" ]] || { echo "serve-wrk.sh: no $images (apt-get install dataset-fashion-mnist)" >&2; exit 1; }
 "$root/guild" --version >/dev/null   # builds the modules and the class path file when needed
 cp="$root/tf-runtime/target/classes:$root/core/target/classes:$(cat "$root/tf-runtime/target/guild.classpath")"
 work="$(mktemp -d)"
@@ -20,15 +28,47 @@ trap cleanup EXIT
 export TF_CPP_MIN_LOG_LEVEL=2
 javac -d "$work/classes" -cp "$cp" "$root/examples/bench/InProcessPredict.java"
 
+if [[ -z "$convnet" ]]; then
+  echo "training the convnet briefly (200 steps) in $work/home ..."
+  (
+    export GUILD_HOME="$work/home"
+    archive="$("$root/guild" package "$root/examples/packages/fashion-mnist" --output "$work/out" | tail -1)"
+    "$root/guild" install "$archive" >/dev/null
+    "$root/guild" init --template "$root/examples/packages/fashion-mnist-convnet-src" "$work/convnet" >/dev/null
+    cd "$work/convnet" && "$root/guild" train --steps 200 | tail -1
+  ) >"$work/train.log" 2>&1 || { cat "$work/train.log" >&2; exit 1; }
+  convnet="$work/convnet/runs/1/model"
+fi
+
+# Test image 0 of Fashion-MNIST (an ankle boot) as TensorFlow Serving's row-form predict body
+# (zcat stops early on purpose: head closes the pipe after the first image).
+image_json="$({ zcat "$images" 2>/dev/null || true; } | head -c 800 | tail -c 784 | od -An -tu1 -v \
+  | awk '{for (i = 1; i <= NF; i++) p[n++] = $i}
+         END {for (r = 0; r < 28; r++) {s = s (r ? "," : "") "["; for (c = 0; c < 28; c++) s = s (c ? "," : "") p[r*28+c]; s = s "]"}; print s}')"
+convnet_body="{\"instances\": [{\"image\": [$image_json]}]}"
+
 field() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p" <<<"$2"; }
 
-echo "in-process: SavedModel.predict, ${secs}s per run"
-java -cp "$work/classes:$cp" InProcessPredict "$model" "$secs" "${conns[@]}" 2>/dev/null | tee "$work/inprocess"
+# $1: model label, $2: model folder, $3: expected-answer regex of curl's reply, $4: wrk body,
+# $5...: extra java flags for the in-process run
+bench() {
+  local model="$1" dir="$2" expect="$3" body="$4"; shift 4
+  echo "== $model: in-process, ${secs}s per run"
+  java "$@" -cp "$work/classes:$cp" InProcessPredict "$dir" "$secs" "${conns[@]}" 2>/dev/null \
+    | sed "s/^inprocess /$model-inprocess /" | tee -a "$work/results"
+  [[ -n "$expect" ]] || expect="\"classes\": *$(sed -n 's/^class=//p' "$work/results" | tail -1)[,}]"
+  for label in batching-off batching-on; do
+    local flags=()
+    [[ "$label" == batching-on ]] && flags=(--batching)
+    serve_and_load "$model" "$dir" "$expect" "$body" "$label" "${flags[@]}"
+  done
+}
 
-serve_and_load() { # $1: label, $2...: extra guild serve flags
-  local label="$1"; shift
+# $1: model label, $2: folder, $3: expected answer regex, $4: body, $5: run label, $6...: guild serve flags
+serve_and_load() {
+  local model="$1" dir="$2" expect="$3" body="$4" label="$5"; shift 5
   : >"$work/server.out"   # exists before the background job opens it
-  java -cp "$cp" org.guildpkg.cli.GuildCli serve "$model" --port 0 --name half_plus_two "$@" \
+  java -cp "$cp" org.guildpkg.cli.GuildCli serve "$dir" --port 0 --name "$model" "$@" \
     >"$work/server.out" 2>"$work/server.err" &
   server_pid=$!
   local url=""
@@ -39,35 +79,41 @@ serve_and_load() { # $1: label, $2...: extra guild serve flags
     sleep 0.1
   done
   [[ -n "$url" ]] || { echo "serve-wrk.sh: the server did not start" >&2; exit 1; }
-  local endpoint="$url/v1/models/half_plus_two:predict"
-  curl -sf -d '{"instances": [1.0, 2.0, 5.0]}' "$endpoint" | grep -q '"predictions":\[2.5,3.0,4.5\]' \
-    || { echo "serve-wrk.sh: wrong answer from $endpoint" >&2; exit 1; }
-  wrk -t1 -c8 -d1s -s "$root/examples/bench/serve-wrk.lua" "$endpoint" >/dev/null   # warm up
-  echo "HTTP, $label: wrk ${secs}s per run against $endpoint"
+  local endpoint="$url/v1/models/$model:predict" reply
+  reply="$(curl -sS -H 'Content-Type: application/json' -d "$body" "$endpoint")"
+  grep -Eq "$expect" <<<"$reply" \
+    || { echo "serve-wrk.sh: $endpoint answered ${reply:0:300}, expected /$expect/" >&2; exit 1; }
+  WRK_BODY="$body" wrk -t1 -c8 -d1s -s "$root/examples/bench/serve-wrk.lua" "$endpoint" >/dev/null   # warm up
+  echo "== $model: HTTP, $label: wrk ${secs}s per run against $endpoint"
   for c in "${conns[@]}"; do
     local line threads=$(( c < 2 ? 1 : 2 ))
-    line="$(wrk -t"$threads" -c"$c" -d"${secs}s" -s "$root/examples/bench/serve-wrk.lua" "$endpoint" | grep RESULT)"
-    echo "http-$label c=$c $line" | tee -a "$work/http"
+    line="$(WRK_BODY="$body" wrk -t"$threads" -c"$c" -d"${secs}s" -s "$root/examples/bench/serve-wrk.lua" "$endpoint" | grep RESULT)"
+    echo "$model-http-$label c=$c $line" | tee -a "$work/results"
   done
   kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""
 }
-serve_and_load "batching-off"
-serve_and_load "batching-on" --batching
+
+bench half_plus_two "$half_plus_two" '"predictions": *\[2\.5, *3\.0, *4\.5\]' '{"instances": [1.0, 2.0, 5.0]}'
+bench convnet "$convnet" "" "$convnet_body" -Dimages="$images"
 
 echo
 echo "summary (HTTP vs in-process at the same concurrency; rps ratio < 1 is the HTTP + JSON cost):"
-printf "%-22s %5s %10s %9s %9s %10s %10s\n" run conns req/s p50_ms p99_ms rps/inproc p50/inproc
-for c in "${conns[@]}"; do
-  base="$(grep "c=$c " "$work/inprocess")"
-  b_rps="$(field rps "$base")"; b_p50="$(field p50_ms "$base")"
-  printf "%-22s %5s %10s %9s %9s %10s %10s\n" in-process "$c" "$b_rps" "$b_p50" "$(field p99_ms "$base")" 1.00 1.00
-  for label in batching-off batching-on; do
-    line="$(grep "http-$label c=$c " "$work/http")"
-    rps="$(field rps "$line")"; p50="$(field p50_ms "$line")"
-    printf "%-22s %5s %10s %9s %9s %10s %10s\n" "http $label" "$c" "$rps" "$p50" "$(field p99_ms "$line")" \
-      "$(awk -v a="$rps" -v b="$b_rps" 'BEGIN {printf "%.2f", a / b}')" \
-      "$(awk -v a="$p50" -v b="$b_p50" 'BEGIN {printf "%.1f", (b > 0 ? a / b : 0)}')"
-    errors="$(field errors "$line")"
-    [[ "$errors" == "0" ]] || echo "  ($label at c=$c: $errors errors)"
+printf "%-14s %-22s %5s %10s %9s %9s %10s %10s\n" model run conns req/s p50_ms p99_ms rps/inproc p50/inproc
+for model in half_plus_two convnet; do
+  for c in "${conns[@]}"; do
+    base="$(grep "^$model-inprocess c=$c " "$work/results")"
+    b_rps="$(field rps "$base")"; b_p50="$(field p50_ms "$base")"
+    printf "%-14s %-22s %5s %10s %9s %9s %10s %10s\n" "$model" in-process "$c" "$b_rps" "$b_p50" \
+      "$(field p99_ms "$base")" 1.00 1.0
+    for label in batching-off batching-on; do
+      line="$(grep "^$model-http-$label c=$c " "$work/results")"
+      rps="$(field rps "$line")"; p50="$(field p50_ms "$line")"
+      printf "%-14s %-22s %5s %10s %9s %9s %10s %10s\n" "$model" "http $label" "$c" "$rps" "$p50" \
+        "$(field p99_ms "$line")" \
+        "$(awk -v a="$rps" -v b="$b_rps" 'BEGIN {printf "%.2f", a / b}')" \
+        "$(awk -v a="$p50" -v b="$b_p50" 'BEGIN {printf "%.1f", (b > 0 ? a / b : 0)}')"
+      errors="$(field errors "$line")"
+      [[ "$errors" == "0" ]] || echo "  ($model $label at c=$c: $errors errors)"
+    done
   done
 done
