@@ -12,8 +12,8 @@ import java.util.regex.Pattern;
 /**
  * The {@code %maven GROUP:ARTIFACT:VERSION...} magic: resolves the artifacts and their transitive
  * runtime dependencies offline from the local Maven repository, by running Maven itself
- * ({@code mvn -o dependency:build-classpath} on a throwaway POM). The local repository is
- * {@code ~/.m2/repository} unless the kernel runs with {@code -Dmaven.repo.local=DIR}.
+ * ({@code mvn -o dependency:build-classpath} on a throwaway POM), so Maven's own settings apply:
+ * {@code ~/.m2/repository}, or another local repository through {@code MAVEN_OPTS}.
  */
 final class MavenResolver {
   private static final Pattern COORDS = Pattern.compile("[A-Za-z0-9_.-]+:[A-Za-z0-9_.-]+:[A-Za-z0-9_.+-]+");
@@ -44,10 +44,6 @@ final class MavenResolver {
       List<String> cmd = new ArrayList<>(List.of("mvn", "-B", "-q", "-o", "-f", dir.resolve("pom.xml").toString(),
           "org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath",
           "-Dmdep.outputFile=" + cp, "-Dmdep.includeScope=runtime"));
-      String repo = System.getProperty("maven.repo.local");
-      if (repo != null && !repo.isBlank()) {
-        cmd.add("-Dmaven.repo.local=" + repo);
-      }
       Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
       if (!p.waitFor(10, TimeUnit.MINUTES)) {
         p.destroyForcibly();

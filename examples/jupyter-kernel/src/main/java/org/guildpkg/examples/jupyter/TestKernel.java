@@ -15,6 +15,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.logging.Handler;
+import java.util.logging.Level;
 import java.util.stream.Collectors;
 import jdk.jshell.Diag;
 import jdk.jshell.EvalException;
@@ -34,8 +36,6 @@ import jdk.jshell.UnresolvedReferenceException;
  */
 public final class TestKernel extends BaseKernel {
   private static volatile TestKernel instance;
-  // Held so the level sticks: the base library logs every message at INFO to stderr.
-  private static final java.util.logging.Logger PROTOCOL_LOG = java.util.logging.Logger.getLogger("io.github.spencerpark");
 
   private final InProcessExecution execution = new InProcessExecution();
   private final JShell shell;
@@ -69,7 +69,10 @@ public final class TestKernel extends BaseKernel {
       System.err.println("usage: TestKernel CONNECTION_FILE");
       System.exit(2);
     }
-    PROTOCOL_LOG.setLevel(java.util.logging.Level.WARNING);
+    // The base library logs every protocol message at INFO (java.util.logging) to stderr.
+    for (Handler h : java.util.logging.Logger.getLogger("").getHandlers()) {
+      h.setLevel(Level.WARNING);
+    }
     KernelConnectionProperties props = KernelConnectionProperties.parse(Files.readString(Path.of(args[0])));
     JupyterConnection connection = new JupyterConnection(props);
     instance = new TestKernel();
