@@ -1,9 +1,16 @@
 package org.guildpkg.tf.display;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import org.guildpkg.GuildException;
+import org.guildpkg.archive.Manifest;
+import org.guildpkg.archive.PackageFormat;
 import org.guildpkg.tf.data.Dataset;
 import org.guildpkg.tf.data.FeatureSpec;
 import org.guildpkg.tf.data.SplitInfo;
@@ -21,11 +28,30 @@ import org.guildpkg.tf.model.TensorSpec;
  * }</pre>
  */
 public final class HtmlTables {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   private HtmlTables() {}
 
-  /** The signatures of {@code model}: one row per input and output, with its dtype and shape. */
+  /**
+   * The signatures of {@code model}: one row per input and output, with its dtype and shape,
+   * under a title that names the model (its package, or its folder).
+   */
   public static MimeBundle signatures(SavedModel model) {
-    return signatures("Signatures of " + model.path().getFileName(), model.signatures());
+    return signatures("Signatures of " + modelName(model.path()), model.signatures());
+  }
+
+  /** NAME@VERSION from a model package's manifest, else the folder's name. */
+  private static String modelName(Path folder) {
+    Path manifest = folder.resolve(PackageFormat.MANIFEST);
+    if (Files.isRegularFile(manifest)) {
+      try {
+        Manifest m = Manifest.fromJson(JSON.readTree(manifest.toFile()), manifest.toString());
+        return m.name() + "@" + m.version();
+      } catch (IOException | GuildException e) {
+        // A title is not worth failing for: fall back to the folder's name.
+      }
+    }
+    return String.valueOf(folder.getFileName());
   }
 
   /** The given signatures under {@code title}: one row per input and output. */

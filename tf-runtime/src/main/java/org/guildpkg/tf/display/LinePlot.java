@@ -143,11 +143,11 @@ public final class LinePlot implements Displayable {
       g.drawLine(x0, y0, x0, y1);
       for (int t = 0; t <= 4; t++) {
         int tx = x0 + t * (x1 - x0) / 4;
-        String xl = number(xr[0] + t * (xr[1] - xr[0]) / 4);
+        String xl = number(xr[0] + t * (xr[1] - xr[0]) / 4, xr[1] - xr[0]);
         g.drawLine(tx, y0, tx, y0 + 4);
         g.drawString(xl, tx - fm.stringWidth(xl) / 2, y0 + 6 + fm.getAscent());
         int ty = y0 - t * (y0 - y1) / 4;
-        String yl = number(yr[0] + t * (yr[1] - yr[0]) / 4);
+        String yl = number(yr[0] + t * (yr[1] - yr[0]) / 4, yr[1] - yr[0]);
         g.drawLine(x0 - 4, ty, x0, ty);
         g.drawString(yl, x0 - 6 - fm.stringWidth(yl), ty + fm.getAscent() / 2);
       }
@@ -179,8 +179,9 @@ public final class LinePlot implements Displayable {
     return out;
   }
 
-  private static String number(double v) {
-    return String.format(Locale.ROOT, "%.3g", v);
+  /** A tick label: whole numbers over wide ranges (steps), three significant digits otherwise. */
+  private static String number(double v, double range) {
+    return range >= 20 ? String.format(Locale.ROOT, "%.0f", v) : String.format(Locale.ROOT, "%.3g", v);
   }
 
   /** The plot as PNG bytes. */

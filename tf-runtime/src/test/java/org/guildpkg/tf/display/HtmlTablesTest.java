@@ -31,7 +31,8 @@ class HtmlTablesTest {
               + "<td style=\"text-align:left\">input</td><td style=\"text-align:left\">x</td>"
               + "<td style=\"text-align:left\">float32</td><td style=\"text-align:left\">[-1, 1]</td>")
           .contains("<td style=\"text-align:left\">output</td><td style=\"text-align:left\">y</td>")
-          .startsWith("<div").endsWith("</div>");
+          .startsWith("<div").endsWith("</div>")
+          .contains(">Signatures of 00000123</caption>");
       assertThat(b.text()).containsPattern("serving_default +tensorflow/serving/predict +input +x +float32 +\\[-1, 1\\]");
     }
   }
