@@ -28,7 +28,7 @@ import org.tensorflow.proto.Example;
  * <p>Images are uint8 pixels in row-major order: grayscale ({@code [H, W]} or {@code [H, W, 1]})
  * or RGB ({@code [H, W, 3]}). Immutable; the withers return copies.
  */
-public final class ImageGrid implements Displayable {
+public final class ImageGrid implements Drawing {
   private static final int PAD = 4;
   private static final int MIN_CELL_WIDTH = 84;
 
@@ -169,6 +169,7 @@ public final class ImageGrid implements Displayable {
   }
 
   /** Draws the grid: white background, images in rows, captions centred below each. */
+  @Override
   public BufferedImage toImage() {
     int cols = Math.max(1, Math.min(columns, images.size()));
     int rows = Math.max(1, (images.size() + columns - 1) / columns);
@@ -216,17 +217,6 @@ public final class ImageGrid implements Displayable {
       return (v << 16) | (v << 8) | v;
     }
     return ((px[at] & 0xff) << 16) | ((px[at + 1] & 0xff) << 8) | (px[at + 2] & 0xff);
-  }
-
-  /** The grid as PNG bytes. */
-  public byte[] toPng() {
-    return Png.encode(toImage());
-  }
-
-  /** The grid as {@code image/png}, with the captions as the text form. */
-  @Override
-  public MimeBundle toMimeBundle() {
-    return MimeBundle.png(toString(), toPng());
   }
 
   /** How many images, and their captions. */

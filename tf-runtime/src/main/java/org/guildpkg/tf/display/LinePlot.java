@@ -23,7 +23,7 @@ import java.util.Locale;
  *
  * <p>Immutable; {@link #size} returns a copy.
  */
-public final class LinePlot implements Displayable {
+public final class LinePlot implements Drawing {
   /** The colour of the line. */
   public static final Color LINE = new Color(0x1f, 0x77, 0xb4);
   private static final int LEFT = 64;
@@ -123,6 +123,7 @@ public final class LinePlot implements Displayable {
   }
 
   /** Draws the plot: axes with five ticks each, labels, the title and the line. */
+  @Override
   public BufferedImage toImage() {
     BufferedImage out = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = out.createGraphics();
@@ -182,17 +183,6 @@ public final class LinePlot implements Displayable {
   /** A tick label: whole numbers over wide ranges (steps), three significant digits otherwise. */
   private static String number(double v, double range) {
     return range >= 20 ? String.format(Locale.ROOT, "%.0f", v) : String.format(Locale.ROOT, "%.3g", v);
-  }
-
-  /** The plot as PNG bytes. */
-  public byte[] toPng() {
-    return Png.encode(toImage());
-  }
-
-  /** The plot as {@code image/png}, with a one-line summary as the text form. */
-  @Override
-  public MimeBundle toMimeBundle() {
-    return MimeBundle.png(toString(), toPng());
   }
 
   /** The title, the number of points and the first and last y values. */
