@@ -2,7 +2,7 @@
 # CI step for the notebook (issue 7): after `mvn -B install` in the repository root, set up a Guild
 # home with fashion-mnist and a briefly trained softmax model package, build the test kernel
 # (examples/jupyter-kernel), execute quickstart.ipynb headless with it, and check the outputs:
-# no cell error, the Fashion-MNIST class names, and PNG images.
+# no cell error, the Fashion-MNIST class names, PNG images and HTML tables.
 # Needs: java 17, mvn, Debian's jupyter-nbconvert and jupyter-client, python3.
 # Usage: examples/notebooks/run-notebook.sh [WORKDIR]   (exit 1 on any failure)
 #   STEPS (default 300): optimizer steps of the model package trained before the notebook runs.
@@ -56,7 +56,7 @@ python3 - "$executed" <<'PY'
 import json, sys
 nb = json.load(open(sys.argv[1]))
 classes = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]
-text, pngs, errors = [], 0, []
+text, pngs, htmls, errors = [], 0, 0, []
 for cell in nb["cells"]:
     for out in cell.get("outputs", []):
         if out["output_type"] == "error":
@@ -66,6 +66,8 @@ for cell in nb["cells"]:
         for mime, data in out.get("data", {}).items():
             if mime == "image/png":
                 pngs += 1
+            if mime == "text/html":
+                htmls += 1
             elif mime.startswith("text/"):
                 text.append("".join(data) if isinstance(data, list) else data)
 all_text = "\n".join(text)
@@ -77,8 +79,10 @@ if missing:
     problems.append("class names missing from the outputs: " + ", ".join(missing))
 if pngs < 3:
     problems.append("expected at least 3 image/png outputs (image grids, loss plot), found %d" % pngs)
+if htmls < 2:
+    problems.append("expected at least 2 text/html outputs (dataset and signature tables), found %d" % htmls)
 if problems:
     sys.exit("run-notebook: " + sys.argv[1] + ": " + "; ".join(problems))
-print("run-notebook: %d cells ran, %d PNG outputs, all 10 class names shown" % (len(nb["cells"]), pngs))
+print("run-notebook: %d cells ran, %d PNG and %d HTML outputs, all 10 class names shown" % (len(nb["cells"]), pngs, htmls))
 PY
 echo "run-notebook: ok; the notebook took ${nb_seconds}s, everything $((SECONDS - start))s ($executed)"
