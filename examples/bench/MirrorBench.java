@@ -1,7 +1,7 @@
 // Helper of install-search.sh, run with Java's source launcher against core's classes:
 //   java -cp CORE_CLASSPATH MirrorBench.java gen-index MIRROR_DIR KEY_DIR COUNT
 //   java -cp CORE_CLASSPATH MirrorBench.java search HOME TERM ROUNDS
-//   java -cp CORE_CLASSPATH MirrorBench.java install WORK MIRROR_URL NAME ROUNDS
+//   java -cp CORE_CLASSPATH MirrorBench.java install WORK MIRROR_URL NAME ROUNDS ARCHIVE
 //   java -cp CORE_CLASSPATH MirrorBench.java big-package WORK OUT_DIR MEGABYTES
 // Not a test: it prints timings for the benchmark script.
 import java.nio.file.Files;
@@ -33,7 +33,7 @@ public class MirrorBench {
     switch (args[0]) {
       case "gen-index" -> genIndex(Path.of(args[1]), Path.of(args[2]), Integer.parseInt(args[3]));
       case "search" -> search(Path.of(args[1]), args[2], Integer.parseInt(args[3]));
-      case "install" -> install(Path.of(args[1]), args[2], args[3], Integer.parseInt(args[4]));
+      case "install" -> install(Path.of(args[1]), args[2], args[3], Integer.parseInt(args[4]), Path.of(args[5]));
       case "big-package" -> bigPackage(Path.of(args[1]), Path.of(args[2]), Integer.parseInt(args[3]));
       default -> throw new IllegalArgumentException(args[0]);
     }
@@ -83,18 +83,73 @@ public class MirrorBench {
     System.out.printf("search-warm-ms %.2f%nload-and-search-warm-ms %.2f%nhits %d%n", searchMs, loadMs, hits);
   }
 
-  static void install(Path work, String url, String name, int rounds) throws Exception {
-    long best = Long.MAX_VALUE;
-    for (int i = 0; i < rounds; i++) {
+  /**
+   * Alternates, round after round, `tar --zstd -xf ARCHIVE`, the same followed by `sync`, and an
+   * in-process install (warm JVM, fresh home each time), so that all three see the same load on a
+   * shared machine; prints the best time of each and the median of the per-round ratios.
+   */
+  static void install(Path work, String url, String name, int rounds, Path archive) throws Exception {
+    List<Long> tar = new ArrayList<>();
+    List<Long> tarSync = new ArrayList<>();
+    List<Long> guild = new ArrayList<>();
+    for (int i = -2; i < rounds; i++) { // rounds -2 and -1 warm the JIT and the page cache
+      String a = Files.createDirectories(work.resolve("tar-a" + i)).toString();
+      String b = Files.createDirectories(work.resolve("tar-b" + i)).toString();
+      run(work, "sync");
+      tar.add(timed(() -> run(work, "tar", "--zstd", "-xf", archive.toString(), "-C", a)));
+      tarSync.add(timed(() -> {
+        run(work, "tar", "--zstd", "-xf", archive.toString(), "-C", b);
+        run(work, "sync");
+      }));
       Path home = work.resolve("home-inproc-" + i);
       org.guildpkg.mirror.MirrorConfig.load(home).add(
           new org.guildpkg.mirror.MirrorSpec("bench", java.net.URI.create(url), Optional.empty()));
-      long t0 = System.nanoTime();
-      new org.guildpkg.install.PackageManager(org.guildpkg.store.Store.open(home), new Mirrors(home, false, w -> {}))
-          .install(List.of(Requirement.parse(name)));
-      best = Math.min(best, (System.nanoTime() - t0) / 1_000_000);
+      guild.add(timed(() -> new org.guildpkg.install.PackageManager(org.guildpkg.store.Store.open(home),
+          new Mirrors(home, false, w -> {})).install(List.of(Requirement.parse(name)))));
+      run(work, "sync"); // leave no dirty pages to the next round
+      System.err.printf("round %d: tar %d ms, tar+sync %d ms, guild install %d ms%n",
+          i, tar.get(tar.size() - 1), tarSync.get(tarSync.size() - 1), guild.get(guild.size() - 1));
+      if (i < 0) {
+        tar.clear();
+        tarSync.clear();
+        guild.clear();
+      }
     }
-    System.out.println("install-warm-ms " + best);
+    System.out.println("tar-best-ms " + best(tar));
+    System.out.println("tar-sync-best-ms " + best(tarSync));
+    System.out.println("install-warm-ms " + best(guild));
+    System.out.printf("ratio-vs-tar-median %.2f%n", medianRatio(guild, tar));
+    System.out.printf("ratio-vs-tar-sync-median %.2f%n", medianRatio(guild, tarSync));
+  }
+
+  interface Step {
+    void run() throws Exception;
+  }
+
+  static long timed(Step s) throws Exception {
+    long t0 = System.nanoTime();
+    s.run();
+    return (System.nanoTime() - t0) / 1_000_000;
+  }
+
+  static void run(Path dir, String... cmd) throws Exception {
+    Process p = new ProcessBuilder(cmd).directory(dir.toFile()).inheritIO().start();
+    if (p.waitFor() != 0) {
+      throw new IllegalStateException(String.join(" ", cmd) + " failed");
+    }
+  }
+
+  static long best(List<Long> xs) {
+    return xs.stream().mapToLong(Long::longValue).min().orElseThrow();
+  }
+
+  static double medianRatio(List<Long> a, List<Long> b) {
+    List<Double> r = new ArrayList<>();
+    for (int i = 0; i < a.size(); i++) {
+      r.add((double) a.get(i) / Math.max(1, b.get(i)));
+    }
+    r.sort(null);
+    return r.size() % 2 == 1 ? r.get(r.size() / 2) : (r.get(r.size() / 2 - 1) + r.get(r.size() / 2)) / 2;
   }
 
   static void bigPackage(Path work, Path out, int megabytes) throws Exception {

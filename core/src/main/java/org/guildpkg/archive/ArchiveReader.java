@@ -55,9 +55,28 @@ public final class ArchiveReader implements Closeable {
    *     metadata is malformed
    */
   public static ArchiveReader open(Path archive) {
-    InputStream in = null;
+    if (!Files.isRegularFile(archive)) {
+      throw new GuildException("archive " + archive + " does not exist");
+    }
     try {
-      in = decompressed(archive);
+      return open(archive, Files.newInputStream(archive));
+    } catch (IOException e) {
+      throw new GuildException(archive + ": not a readable package archive: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Opens an archive from a stream of its raw (compressed) bytes, such as one that hashes them
+   * on the way, and reads its manifest and file list; {@code archive} names it in messages.
+   * Closing the reader (or a failure here) closes {@code raw}.
+   *
+   * @throws GuildException naming the archive when it is not a package archive or its metadata
+   *     is malformed
+   */
+  public static ArchiveReader open(Path archive, InputStream raw) {
+    InputStream in = raw;
+    try {
+      in = decompressed(archive, raw);
       TarArchiveInputStream tar = new TarArchiveInputStream(in);
       JsonNode manifestJson = readJsonEntry(tar, PackageFormat.MANIFEST, archive);
       Manifest manifest = Manifest.fromJson(manifestJson, archive.toString());
@@ -127,11 +146,8 @@ public final class ArchiveReader implements Closeable {
     closeQuietly(tar);
   }
 
-  private static InputStream decompressed(Path archive) throws IOException {
-    if (!Files.isRegularFile(archive)) {
-      throw new GuildException("archive " + archive + " does not exist");
-    }
-    BufferedInputStream in = new BufferedInputStream(Files.newInputStream(archive), 1 << 16);
+  private static InputStream decompressed(Path archive, InputStream raw) throws IOException {
+    BufferedInputStream in = new BufferedInputStream(raw, 1 << 17);
     in.mark(4);
     byte[] magic = in.readNBytes(4);
     in.reset();

@@ -2,6 +2,7 @@ package org.guildpkg.cli;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.guildpkg.GuildException;
 import org.guildpkg.build.PackageBuilder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -34,6 +35,13 @@ final class PackageCommand implements Callable<Integer> {
   Path dir;
 
   @Option(
+      names = "--run",
+      paramLabel = "ID",
+      description = "Package training run ID of the project DIR: the folder DIR/runs/ID, whose"
+          + " GuildPkg guild train wrote (default: package DIR itself).")
+  String run;
+
+  @Option(
       names = "--output",
       paramLabel = "DIR",
       description = "Write the archive into DIR (default: the package folder).")
@@ -52,6 +60,15 @@ final class PackageCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (run != null) {
+      Path runDir = dir.resolve("runs").resolve(run);
+      if (!java.nio.file.Files.isRegularFile(runDir.resolve("GuildPkg"))) {
+        throw new GuildException(
+            runDir.toAbsolutePath() + " has no GuildPkg: is this a project folder, and did"
+                + " 'guild train' finish run " + run + "?");
+      }
+      dir = runDir;
+    }
     PackageBuilder builder = PackageBuilder.forDirectory(dir)
         .home(parent.home())
         .offline(parent.offline())

@@ -1,5 +1,6 @@
 package org.guildpkg.install;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -21,10 +22,13 @@ import org.guildpkg.resolve.Resolver;
 import org.guildpkg.spec.PackageName;
 import org.guildpkg.spec.PackageType;
 import org.guildpkg.spec.Requirement;
+import org.guildpkg.store.ArchiveChecksum;
 import org.guildpkg.store.InstallOptions;
 import org.guildpkg.store.Store;
 import org.guildpkg.transport.Downloader;
+import org.guildpkg.transport.FileTransport;
 import org.guildpkg.transport.ProgressListener;
+import org.guildpkg.transport.Transport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,7 +40,9 @@ import org.slf4j.LoggerFactory;
  * <p>Each chosen archive is downloaded into {@code $GUILD_HOME/cache/downloads}, checked against
  * the size and sha256 of the mirror's index, and only then handed to {@link Store#install}, in
  * dependency order, so a failure leaves every package either installed or absent. Downloads run
- * without the store's lock; only the commit takes it.
+ * without the store's lock; only the commit takes it. An archive of a {@code file://} mirror is
+ * not copied: the store reads it in place and checks its size and sha256 on the way, committing
+ * nothing unless they match.
  *
  * <pre>{@code
  * PackageManager pm = new PackageManager(Store.open(home), new Mirrors(home, false, log::warn));
@@ -170,12 +176,21 @@ public final class PackageManager {
       }
       Candidate.Remote remote = (Candidate.Remote) c.source();
       IndexEntry e = remote.entry();
+      Transport transport = mirrors.transport(remote.mirror());
+      InstallOptions options = InstallOptions.defaults().expecting(c.name(), c.version())
+          .withProgress(extractProgress);
+      if (transport instanceof FileTransport file && Files.isRegularFile(file.file(e.file()))) {
+        // A file mirror's archive is on this machine already: install it in place, checking its
+        // size and sha256 against the index while it is read, instead of copying it first.
+        notes.accept("installing " + c + " from mirror " + remote.mirror().name());
+        out.add(store.install(file.file(e.file()), options.verifying(
+            new ArchiveChecksum(e.size(), e.sha256(), transport.resolve(e.file()).toString()))));
+        continue;
+      }
       notes.accept("downloading " + c + " from mirror " + remote.mirror().name());
-      Path archive = downloader.download(mirrors.transport(remote.mirror()), e.file(), e.size(), e.sha256(),
-          downloadProgress);
+      Path archive = downloader.download(transport, e.file(), e.size(), e.sha256(), downloadProgress);
       notes.accept("installing " + c);
-      out.add(store.install(archive, InstallOptions.defaults().expecting(c.name(), c.version())
-          .withProgress(extractProgress)));
+      out.add(store.install(archive, options));
     }
     return out;
   }

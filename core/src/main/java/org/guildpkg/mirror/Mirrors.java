@@ -107,14 +107,74 @@ public final class Mirrors {
       load(m, problems).ifPresent(out::add);
     }
     if (out.isEmpty()) {
-      throw new GuildException(
-          (offline ? "offline and no cached index for any mirror: " : "no mirror could be reached: ")
-              + String.join("; ", problems)
-              + (offline ? "; run once without --offline to fetch the indexes" : ""));
+      throw noneUsable(problems);
     }
     problems.forEach(warnings);
     loaded = List.copyOf(out);
     return loaded;
+  }
+
+  /**
+   * What {@code guild search} needs of every usable mirror: the newest version of each package,
+   * with the same checks, warnings and errors as {@link #indexes()}. Offline, a mirror's cached
+   * index is read and its signature checked on the raw bytes, but it is parsed only when its
+   * {@link SearchDigest} is missing or stale (the digest is then written for next time).
+   */
+  public synchronized List<Search.MirrorRows> searchRows() {
+    if (loaded != null || !offline) {
+      return indexes().stream()
+          .map(li -> new Search.MirrorRows(li.mirror(), SearchDigest.rows(li.index()))).toList();
+    }
+    if (configured.isEmpty()) {
+      indexes(); // throws the error for no mirrors
+    }
+    List<Search.MirrorRows> out = new ArrayList<>();
+    List<String> problems = new ArrayList<>();
+    for (MirrorSpec m : configured) {
+      if (m.key().isEmpty()) {
+        warnings.accept("mirror '" + m.name() + "' has no public key: its index is not verified"
+            + " (fine for local use; add it with --key for anything else)");
+      }
+      readCached(m, problems).ifPresent(bytes -> out.add(new Search.MirrorRows(m, digestRows(m, bytes))));
+    }
+    if (out.isEmpty()) {
+      throw noneUsable(problems);
+    }
+    problems.forEach(warnings);
+    return out;
+  }
+
+  private List<SearchDigest.Row> digestRows(MirrorSpec m, byte[] indexBytes) {
+    Path digest = digestFile(m);
+    if (Files.exists(digest)) {
+      try {
+        Optional<List<SearchDigest.Row>> rows = SearchDigest.decode(Files.readAllBytes(digest), indexBytes);
+        if (rows.isPresent()) {
+          return rows.get();
+        }
+      } catch (IOException e) {
+        LOG.debug("cannot read {}: {}", digest, e.toString());
+      }
+    }
+    MirrorIndex index = parse(indexBytes, cacheFile(m).toString());
+    writeDigest(m, index, indexBytes);
+    return SearchDigest.rows(index);
+  }
+
+  /** Writes the search digest beside a cached index; a failure only costs the next search time. */
+  private void writeDigest(MirrorSpec m, MirrorIndex index, byte[] indexBytes) {
+    try {
+      AtomicFiles.write(digestFile(m), SearchDigest.encode(SearchDigest.rows(index), indexBytes));
+    } catch (RuntimeException e) {
+      LOG.debug("cannot write the search digest of mirror '{}': {}", m.name(), e.toString());
+    }
+  }
+
+  private GuildException noneUsable(List<String> problems) {
+    return new GuildException(
+        (offline ? "offline and no cached index for any mirror: " : "no mirror could be reached: ")
+            + String.join("; ", problems)
+            + (offline ? "; run once without --offline to fetch the indexes" : ""));
   }
 
   /** The first mirror (in order) that has any version of {@code name}, with its index. */
@@ -124,7 +184,6 @@ public final class Mirrors {
 
   private Optional<LoadedIndex> load(MirrorSpec m, List<String> problems) {
     Path cache = cacheFile(m);
-    Path cacheSig = cache.resolveSibling(cache.getFileName() + ".sig");
     if (!offline) {
       Transport t = transport(m);
       try {
@@ -144,6 +203,13 @@ public final class Mirrors {
         }
       }
     }
+    return readCached(m, problems).map(bytes -> new LoadedIndex(m, parse(bytes, cache.toString()), true));
+  }
+
+  /** The bytes of a mirror's cached index, its signature checked when the mirror has a key. */
+  private Optional<byte[]> readCached(MirrorSpec m, List<String> problems) {
+    Path cache = cacheFile(m);
+    Path cacheSig = cache.resolveSibling(cache.getFileName() + ".sig");
     if (!Files.exists(cache)) {
       problems.add("mirror '" + m.name() + "' has no cached index (" + cache + ")");
       return Optional.empty();
@@ -157,7 +223,7 @@ public final class Mirrors {
               + "' does not match its signature; delete it and run without --offline");
         }
       }
-      return Optional.of(new LoadedIndex(m, parse(bytes, cache.toString()), true));
+      return Optional.of(bytes);
     } catch (IOException e) {
       throw new GuildException("cannot read " + cache + ": " + e.getMessage(), e);
     }
@@ -201,7 +267,10 @@ public final class Mirrors {
       }
     }
     Path cache = cacheFile(m);
-    AtomicFiles.write(cache, bytes);
+    if (!sameContent(cache, bytes) || !Files.exists(digestFile(m))) {
+      AtomicFiles.write(cache, bytes);
+      writeDigest(m, index, bytes);
+    }
     Path cacheSig = cache.resolveSibling(cache.getFileName() + ".sig");
     if (sig != null) {
       AtomicFiles.write(cacheSig, sig);
@@ -238,6 +307,20 @@ public final class Mirrors {
   /** The cache file of a mirror's index. */
   Path cacheFile(MirrorSpec m) {
     return home.resolve("cache/indexes").resolve(m.name() + ".json");
+  }
+
+  private static boolean sameContent(Path file, byte[] bytes) {
+    try {
+      return Files.isRegularFile(file) && Files.size(file) == bytes.length
+          && Arrays.equals(Files.readAllBytes(file), bytes);
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** The search digest beside a mirror's cached index. */
+  Path digestFile(MirrorSpec m) {
+    return home.resolve("cache/indexes").resolve(m.name() + ".search");
   }
 
   private synchronized long seenSerial(MirrorSpec m) {

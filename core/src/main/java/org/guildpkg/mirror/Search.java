@@ -60,12 +60,49 @@ public final class Search {
     return out;
   }
 
+  /** One package found in a search digest: its row and the mirror it comes from. */
+  public record Found(SearchDigest.Row row, String mirror) {}
+
+  /** One mirror's search digest rows. */
+  public record MirrorRows(MirrorSpec mirror, List<SearchDigest.Row> rows) {}
+
+  /**
+   * Searches search digests (in mirror order) exactly as {@link #search} searches indexes: the
+   * same matching, the first mirror that has a package wins; for callers that only show what
+   * they find, such as {@code guild search}, without parsing whole indexes.
+   *
+   * @return hits sorted by package name
+   */
+  public static List<Found> searchRows(List<MirrorRows> mirrors, Optional<String> term, Optional<PackageType> type) {
+    String needle = term.map(t -> t.toLowerCase(Locale.ROOT)).orElse("");
+    Set<String> seen = new HashSet<>();
+    List<Found> out = new ArrayList<>();
+    for (MirrorRows m : mirrors) {
+      for (SearchDigest.Row r : m.rows()) {
+        if (!seen.add(r.name())) {
+          continue; // an earlier mirror has this package
+        }
+        if (type.isPresent() && !r.type().equals(type.get().id())) {
+          continue;
+        }
+        if (needle.isEmpty() || matches(r.name(), r.description(), r.tags(), needle)) {
+          out.add(new Found(r, m.mirror().name()));
+        }
+      }
+    }
+    out.sort((a, b) -> a.row().name().compareTo(b.row().name())); // as PackageName orders
+    return out;
+  }
+
   private static boolean matches(IndexEntry e, String needle) {
-    if (e.name().value().contains(needle)
-        || e.manifest().description().toLowerCase(Locale.ROOT).contains(needle)) {
+    return matches(e.name().value(), e.manifest().description(), e.manifest().tags(), needle);
+  }
+
+  private static boolean matches(String name, String description, List<String> tags, String needle) {
+    if (name.contains(needle) || description.toLowerCase(Locale.ROOT).contains(needle)) {
       return true;
     }
-    for (String tag : e.manifest().tags()) {
+    for (String tag : tags) {
       if (tag.toLowerCase(Locale.ROOT).contains(needle)) {
         return true;
       }

@@ -6,7 +6,8 @@ import org.guildpkg.spec.Version;
 
 /**
  * How {@link Store#install(java.nio.file.Path, InstallOptions)} treats one archive: what package
- * the caller expects it to hold, and whom to tell about progress.
+ * the caller expects it to hold, what the archive file itself must hash to, and whom to tell about
+ * progress.
  *
  * <pre>{@code
  * store.install(archive, InstallOptions.defaults().expecting(name, version).withProgress(bar));
@@ -15,29 +16,39 @@ import org.guildpkg.spec.Version;
  * @param expectedName when present, an archive whose manifest names another package is refused
  * @param expectedVersion when present, an archive whose manifest has another version is refused
  * @param progress told about extracted bytes
+ * @param checksum when present, the archive file is hashed while it is extracted and nothing is
+ *     committed unless its size and sha256 match (so a mirror's file can be installed in place,
+ *     read once, without a copy)
  */
 public record InstallOptions(
-    Optional<PackageName> expectedName, Optional<Version> expectedVersion, ProgressListener progress) {
+    Optional<PackageName> expectedName, Optional<Version> expectedVersion, ProgressListener progress,
+    Optional<ArchiveChecksum> checksum) {
 
   /** Normalises absent parts. */
   public InstallOptions {
     expectedName = expectedName == null ? Optional.empty() : expectedName;
     expectedVersion = expectedVersion == null ? Optional.empty() : expectedVersion;
     progress = progress == null ? ProgressListener.NONE : progress;
+    checksum = checksum == null ? Optional.empty() : checksum;
   }
 
   /** No expectations, no progress reports. */
   public static InstallOptions defaults() {
-    return new InstallOptions(Optional.empty(), Optional.empty(), ProgressListener.NONE);
+    return new InstallOptions(Optional.empty(), Optional.empty(), ProgressListener.NONE, Optional.empty());
   }
 
   /** A copy that refuses an archive holding anything but {@code name@version}. */
   public InstallOptions expecting(PackageName name, Version version) {
-    return new InstallOptions(Optional.of(name), Optional.of(version), progress);
+    return new InstallOptions(Optional.of(name), Optional.of(version), progress, checksum);
   }
 
   /** A copy that reports progress to {@code listener}. */
   public InstallOptions withProgress(ProgressListener listener) {
-    return new InstallOptions(expectedName, expectedVersion, listener);
+    return new InstallOptions(expectedName, expectedVersion, listener, checksum);
+  }
+
+  /** A copy that refuses an archive file whose size or sha256 differs from {@code expected}. */
+  public InstallOptions verifying(ArchiveChecksum expected) {
+    return new InstallOptions(expectedName, expectedVersion, progress, Optional.of(expected));
   }
 }

@@ -3,32 +3,24 @@ package org.guildpkg.store;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.apache.commons.compress.archivers.ArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.guildpkg.GuildException;
 import org.guildpkg.archive.ArchiveReader;
-import org.guildpkg.archive.ArchiveWriter;
 import org.guildpkg.archive.FileEntry;
 import org.guildpkg.archive.PackageFormat;
 
@@ -48,29 +40,34 @@ final class SafeExtractor {
   private static final long OVERHEAD_PER_ENTRY = 4096;
   private static final long OVERHEAD_FIXED = 1 << 20;
   private static final int MAX_LINK_HOPS = 40;
-  private static final int SYNC_THREADS = 8;
 
   private final ArchiveReader reader;
   private final Path target;
   private final ProgressListener progress;
   private final String where;
+  private final WrittenFiles written;
+  private final byte[] buf = new byte[1 << 18];
+  private final Set<Path> madeDirectories = new HashSet<>();
 
-  private SafeExtractor(ArchiveReader reader, Path target, ProgressListener progress) {
+  private SafeExtractor(ArchiveReader reader, Path target, ProgressListener progress, WrittenFiles written) {
     this.reader = reader;
     this.target = target;
     this.progress = progress;
+    this.written = written;
     this.where = reader.path() + " (" + reader.manifest().name() + "@" + reader.manifest().version() + ")";
   }
 
   /**
-   * Extracts every data entry of {@code reader} into {@code target} (an empty folder) and forces
-   * the files to disk.
+   * Extracts every data entry of {@code reader} into {@code target} (an empty folder), handing
+   * each regular file to {@code written} once it is written, to be checked against its sha256
+   * and synced; the caller awaits that before it commits.
    *
    * @return the file list, keyed by path, as checked
    * @throws GuildException naming the archive and the entry at fault
    */
-  static Map<String, FileEntry> extract(ArchiveReader reader, Path target, ProgressListener progress) {
-    return new SafeExtractor(reader, target, progress).run();
+  static Map<String, FileEntry> extract(ArchiveReader reader, Path target, ProgressListener progress,
+      WrittenFiles written) {
+    return new SafeExtractor(reader, target, progress, written).run();
   }
 
   private Map<String, FileEntry> run() {
@@ -83,7 +80,6 @@ final class SafeExtractor {
     long start = counted == null ? 0 : counted.getBytesRead();
     Set<String> seen = new HashSet<>();
     List<FileEntry> links = new ArrayList<>();
-    List<Path> written = new ArrayList<>();
     long done = 0;
     progress.progress(0, declaredBytes);
     try {
@@ -111,16 +107,15 @@ final class SafeExtractor {
               throw fail("entry '" + e.getName() + "' holds " + e.getSize()
                   + " bytes but the file list declares " + f.size());
             }
-            Files.createDirectories(out.getParent());
+            ensureDirectory(out.getParent());
             copyChecked(f, e.getName(), out, done, declaredBytes);
-            written.add(out);
             done += f.size();
           }
           case DIRECTORY -> {
             if (!e.isDirectory()) {
               throw fail("entry '" + e.getName() + "' is not the folder the file list declares");
             }
-            Files.createDirectories(out);
+            ensureDirectory(out);
           }
           case SYMLINK -> {
             if (!e.isSymbolicLink() || !e.getLinkName().equals(f.linkTarget().orElse(""))) {
@@ -146,7 +141,6 @@ final class SafeExtractor {
         Files.createDirectories(out.getParent());
         Files.createSymbolicLink(out, Path.of(l.linkTarget().orElseThrow()));
       }
-      forceAll(written);
       progress.progress(declaredBytes, declaredBytes);
       return declared;
     } catch (IOException e) {
@@ -154,55 +148,16 @@ final class SafeExtractor {
     }
   }
 
-  /**
-   * Syncs files to disk before the commit's rename, so that after a power loss a committed
-   * package has its content. The syncs run in parallel: the file system then folds them into few
-   * journal commits, which costs much less than one after the other.
-   */
-  private static void forceAll(List<Path> files) throws IOException {
-    if (files.size() < 4) {
-      for (Path p : files) {
-        force(p);
-      }
-      return;
-    }
-    ExecutorService pool = Executors.newFixedThreadPool(Math.min(SYNC_THREADS, files.size()), r -> {
-      Thread t = new Thread(r, "guild-fsync");
-      t.setDaemon(true);
-      return t;
-    });
-    try {
-      List<Future<?>> done = new ArrayList<>();
-      for (Path p : files) {
-        done.add(pool.submit(() -> {
-          force(p);
-          return null;
-        }));
-      }
-      for (Future<?> f : done) {
-        f.get();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted while syncing files", e);
-    } catch (ExecutionException e) {
-      throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
-    } finally {
-      pool.shutdownNow();
-    }
-  }
-
-  private static void force(Path p) throws IOException {
-    try (FileChannel c = FileChannel.open(p, StandardOpenOption.WRITE)) {
-      c.force(true);
+  /** Creates a folder and its parents, asking the file system only about folders not made yet. */
+  private void ensureDirectory(Path dir) throws IOException {
+    if (madeDirectories.add(dir)) {
+      Files.createDirectories(dir);
     }
   }
 
   private void copyChecked(FileEntry f, String name, Path out, long doneBefore, long total)
       throws IOException {
-    MessageDigest md = ArchiveWriter.sha256Digest();
     InputStream in = reader.stream();
-    byte[] buf = new byte[1 << 16];
     long left = f.size();
     try (OutputStream os = Files.newOutputStream(out, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
       while (left > 0) {
@@ -211,17 +166,14 @@ final class SafeExtractor {
           throw fail("entry '" + name + "' ends after " + (f.size() - left) + " of "
               + f.size() + " bytes (truncated archive)");
         }
-        md.update(buf, 0, n);
         os.write(buf, 0, n);
         left -= n;
         progress.progress(doneBefore + f.size() - left, total);
       }
     }
-    String sha = HexFormat.of().formatHex(md.digest());
-    if (!sha.equals(f.sha256())) {
-      throw fail("entry '" + name + "' has sha256 " + sha + " but the file list declares " + f.sha256());
-    }
     Files.setPosixFilePermissions(out, permissions(f.mode()));
+    written.submitFile(out, f.sha256(), sha ->
+        fail("entry '" + name + "' has sha256 " + sha + " but the file list declares " + f.sha256()));
   }
 
   private void checkEntryType(TarArchiveEntry e, String rel) {

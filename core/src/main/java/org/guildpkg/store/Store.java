@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileVisitResult;
@@ -175,50 +174,72 @@ public final class Store {
    *     installed; the store is unchanged then
    */
   public GuildPackage install(Path archive, InstallOptions options) {
-    try (Lock l = lock();
-        ArchiveReader reader = ArchiveReader.open(archive)) {
-      Manifest m = reader.manifest();
-      String id = m.name() + "@" + m.version();
-      checkExpected(archive, m, options);
-      warnOnOddFileName(archive, m);
-      Path dest = packageDir(m.name(), m.version());
-      Optional<GuildPackage> present = read(dest);
-      if (present.isPresent()) {
-        if (present.get().manifest().toJson().equals(m.toJson())
-            && readFileList(dest).equals(reader.files())) {
-          LOG.debug("{} is already installed with the same content; nothing to do", id);
-          return present.get();
-        }
-        throw new GuildException("cannot install " + archive + ": " + id
-            + " is already installed with different content at " + dest
-            + "; uninstall it first ('guild uninstall " + id + "')");
-      }
-      for (Requirement r : m.requires()) {
-        if (find(r).isEmpty()) {
-          throw new GuildException("cannot install " + id + " from " + archive + ": it requires '"
-              + r + "', which is not installed; install that first");
+    try (Lock l = lock()) {
+      if (options.checksum().isEmpty()) {
+        try (ArchiveReader reader = ArchiveReader.open(archive)) {
+          return install(archive, reader, options, () -> {});
         }
       }
-      Path work = newWorkDir("install-" + m.id());
-      try {
-        Path staged = work.resolve("pkg");
-        Files.createDirectory(staged);
-        LOG.debug("extracting {} from {} into {}", id, archive, staged);
-        SafeExtractor.extract(reader, staged, options.progress());
-        writeJson(staged.resolve(PackageFormat.MANIFEST), m.toJson());
-        writeJson(staged.resolve(PackageFormat.FILES), fileListJson(reader.files()));
-        forceDirectories(staged);
-        Files.createDirectories(dest.getParent());
-        Files.move(staged, dest, StandardCopyOption.ATOMIC_MOVE);
-        force(dest.getParent());
-        LOG.debug("installed {} into {}", id, dest);
-        return new GuildPackage(m, dest);
-      } catch (IOException e) {
-        throw new GuildException("cannot install " + id + " from " + archive + " into " + dest
-            + ": " + e.getMessage(), e);
+      // Read the file once: hash its raw bytes on the way into the extractor, and commit only
+      // when they match. Any other failure of a file that does not match is reported as the
+      // checksum mismatch it is.
+      ChecksummedInput raw = ChecksummedInput.open(archive, options.checksum().get());
+      try (ArchiveReader reader = ArchiveReader.open(archive, raw)) {
+        return install(archive, reader, options, raw::verify);
+      } catch (GuildException e) {
+        throw raw.matches() ? e : raw.mismatch(e);
       } finally {
-        deleteTree(work);
+        raw.closeFile();
       }
+    }
+  }
+
+  private GuildPackage install(Path archive, ArchiveReader reader, InstallOptions options, Runnable verifyArchive) {
+    Manifest m = reader.manifest();
+    String id = m.name() + "@" + m.version();
+    checkExpected(archive, m, options);
+    warnOnOddFileName(archive, m);
+    Path dest = packageDir(m.name(), m.version());
+    Optional<GuildPackage> present = read(dest);
+    if (present.isPresent()) {
+      if (present.get().manifest().toJson().equals(m.toJson())
+          && readFileList(dest).equals(reader.files())) {
+        LOG.debug("{} is already installed with the same content; nothing to do", id);
+        return present.get();
+      }
+      throw new GuildException("cannot install " + archive + ": " + id
+          + " is already installed with different content at " + dest
+          + "; uninstall it first ('guild uninstall " + id + "')");
+    }
+    for (Requirement r : m.requires()) {
+      if (find(r).isEmpty()) {
+        throw new GuildException("cannot install " + id + " from " + archive + ": it requires '"
+            + r + "', which is not installed; install that first");
+      }
+    }
+    Path work = newWorkDir("install-" + m.id());
+    try (WrittenFiles written = new WrittenFiles()) {
+      Path staged = work.resolve("pkg");
+      Files.createDirectory(staged);
+      LOG.debug("extracting {} from {} into {}", id, archive, staged);
+      SafeExtractor.extract(reader, staged, options.progress(), written);
+      verifyArchive.run();
+      writeJson(staged.resolve(PackageFormat.MANIFEST), m.toJson());
+      writeJson(staged.resolve(PackageFormat.FILES), fileListJson(reader.files()));
+      written.submitSync(staged.resolve(PackageFormat.MANIFEST));
+      written.submitSync(staged.resolve(PackageFormat.FILES));
+      submitDirectories(staged, written);
+      written.await();
+      Files.createDirectories(dest.getParent());
+      Files.move(staged, dest, StandardCopyOption.ATOMIC_MOVE);
+      force(dest.getParent());
+      LOG.debug("installed {} into {}", id, dest);
+      return new GuildPackage(m, dest);
+    } catch (IOException e) {
+      throw new GuildException("cannot install " + id + " from " + archive + " into " + dest
+          + ": " + e.getMessage(), e);
+    } finally {
+      deleteTree(work);
     }
   }
 
@@ -463,12 +484,7 @@ public final class Store {
   }
 
   private static void writeJson(Path file, JsonNode json) throws IOException {
-    try (FileChannel c = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        OutputStream os = java.nio.channels.Channels.newOutputStream(c)) {
-      os.write(JSON.writeValueAsBytes(json));
-      os.flush();
-      c.force(true);
-    }
+    Files.write(file, JSON.writeValueAsBytes(json), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
   }
 
   private static void checkExpected(Path archive, Manifest m, InstallOptions options) {
@@ -539,11 +555,17 @@ public final class Store {
     return out;
   }
 
-  private static void forceDirectories(Path root) throws IOException {
+  /** Hands every folder of the tree to {@code written}, so that their entries reach the disk too. */
+  private static void submitDirectories(Path root, WrittenFiles written) throws IOException {
     Files.walkFileTree(root, new SimpleFileVisitor<>() {
       @Override
-      public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
-        force(dir);
+      public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+        written.submitSync(dir);
+        return FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
         return FileVisitResult.CONTINUE;
       }
     });

@@ -14,6 +14,11 @@ public final class TfCliExtension implements CliExtension {
         // One line per subcommand, in the order `guild --help` lists them.
         new CheckCommand(),
         new DeployCommand(),
-        new TfRecordCommand());
+        new ServeCommand(),
+        new TfRecordCommand(),
+        new org.guildpkg.tf.train.InitCommand(),
+        new org.guildpkg.tf.train.TrainCommand(),
+        new org.guildpkg.tf.train.EvaluateCommand(),
+        new org.guildpkg.tf.train.DemoCommand());
   }
 }

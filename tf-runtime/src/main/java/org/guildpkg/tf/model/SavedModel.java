@@ -109,8 +109,34 @@ public final class SavedModel implements AutoCloseable {
    *     incompatible shape (checked before TensorFlow runs), or when TensorFlow fails
    */
   public ModelResult call(String signatureKey, Map<String, ? extends Tensor> inputs) {
+    return call(signatureKey, inputs, ShapeCheck.BATCH_FREE);
+  }
+
+  /**
+   * How {@link #call(String, Map, ShapeCheck)} checks the shapes of inputs against the signature
+   * before TensorFlow runs (names and dtypes are always checked).
+   */
+  public enum ShapeCheck {
+    /** The rank and every known dimension but dimension 0 (the batch) must match. */
+    BATCH_FREE,
+    /**
+     * Any shape that broadcasts to the signature's, as TensorFlow Serving passes it on: aligned
+     * from the right, each dimension equals the signature's, or one of the two is 1 or unknown, and
+     * the rank is at most the signature's ({@code [3]} and {@code [2, 2]} both fit {@code [-1, 1]}).
+     */
+    BROADCAST
+  }
+
+  /**
+   * Calls a signature with named tensors, checking shapes as {@code shapes} says, and returns its
+   * outputs, which the caller closes; see {@link #call(String, Map)}.
+   *
+   * @throws GuildException as {@link #call(String, Map)} does
+   */
+  public ModelResult call(
+      String signatureKey, Map<String, ? extends Tensor> inputs, ShapeCheck shapes) {
     ModelSignature sig = require(signatureKey);
-    check(sig, inputs);
+    check(sig, inputs, shapes);
     Lock read = lock.readLock();
     read.lock();
     try {
@@ -229,7 +255,7 @@ public final class SavedModel implements AutoCloseable {
     return sig;
   }
 
-  private void check(ModelSignature sig, Map<String, ? extends Tensor> inputs) {
+  private void check(ModelSignature sig, Map<String, ? extends Tensor> inputs, ShapeCheck shapes) {
     for (String name : inputs.keySet()) {
       if (!sig.inputs().containsKey(name)) {
         throw new GuildException(
@@ -250,11 +276,16 @@ public final class SavedModel implements AutoCloseable {
             where(sig, e.getKey()) + ": wrong dtype " + TensorSpec.dtypeName(given)
                 + ", the signature wants " + spec.dtype());
       }
-      if (!spec.acceptsShape(t.shape())) {
+      boolean fits = shapes == ShapeCheck.BROADCAST
+          ? spec.acceptsBroadcastShape(t.shape())
+          : spec.acceptsShape(t.shape());
+      if (!fits) {
         throw new GuildException(
             where(sig, e.getKey()) + ": shape " + t.shape()
                 + " is incompatible with the signature's " + spec.shapeText()
-                + " (dimension 0, the batch, may be any size)");
+                + (shapes == ShapeCheck.BROADCAST
+                    ? " (it must broadcast to it)"
+                    : " (dimension 0, the batch, may be any size)"));
       }
     }
   }

@@ -88,6 +88,30 @@ public record TensorSpec(String tensorName, DataType dataType, List<Long> dims, 
     return true;
   }
 
+  /**
+   * True when a tensor of {@code shape} broadcasts to this spec, the looser test that TensorFlow
+   * Serving's REST API effectively applies (it feeds {@code [3]} to an input declared
+   * {@code [-1, 1]}): the rank is at most this spec's and, aligned from the right, each dimension
+   * equals this spec's or one of the two is 1 or unknown.
+   */
+  public boolean acceptsBroadcastShape(Shape shape) {
+    if (unknownRank || shape.isUnknown()) {
+      return true;
+    }
+    int n = shape.numDimensions();
+    if (n > dims.size()) {
+      return false;
+    }
+    for (int i = 1; i <= n; i++) {
+      long want = dims.get(dims.size() - i);
+      long got = shape.get(n - i);
+      if (want >= 0 && got >= 0 && want != got && want != 1 && got != 1) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** The shape as text: {@code [-1, 1]}, {@code []} for a scalar, {@code unknown} for no rank. */
   public String shapeText() {
     return unknownRank ? "unknown" : dims.toString();

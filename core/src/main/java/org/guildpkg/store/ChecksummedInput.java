@@ -1,0 +1,146 @@
+package org.guildpkg.store;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import org.guildpkg.GuildException;
+import org.guildpkg.archive.ArchiveWriter;
+
+/**
+ * The raw bytes of an archive file, hashed and counted as the extractor reads them, so that the
+ * bytes checked against the mirror's index are exactly the bytes installed, in one read of the
+ * file. Reading past the declared size fails at once. The hashing runs on a thread of its own
+ * (on copies of the chunks read, at most {@value #MAX_PENDING} bytes ahead), beside the
+ * decompression and writing.
+ *
+ * <p>{@link #close()} is ignored, so that the archive reader closing its stream on an error does
+ * not stop {@link #matches()} from reading the rest; {@link #closeFile()} closes the file.
+ */
+final class ChecksummedInput extends InputStream {
+  private final InputStream file;
+  private final ArchiveChecksum expected;
+  static final int MAX_PENDING = 8 << 20;
+
+  private final MessageDigest md = ArchiveWriter.sha256Digest();
+  private final Semaphore pendingBytes = new Semaphore(MAX_PENDING);
+  private final ExecutorService hasher = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "guild-archive-sha256");
+    t.setDaemon(true);
+    return t;
+  });
+  private long count;
+  private String sha;
+  private GuildException failure;
+
+  private ChecksummedInput(InputStream file, ArchiveChecksum expected) {
+    this.file = file;
+    this.expected = expected;
+  }
+
+  /** Opens {@code archive} for reading against {@code expected}. */
+  static ChecksummedInput open(Path archive, ArchiveChecksum expected) {
+    try {
+      long size = Files.size(archive);
+      if (size != expected.size()) {
+        throw new GuildException(expected.mismatch(size, false));
+      }
+      return new ChecksummedInput(Files.newInputStream(archive), expected);
+    } catch (IOException e) {
+      throw new GuildException("cannot read " + archive + " (" + expected.source() + "): " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public int read() throws IOException {
+    byte[] one = new byte[1];
+    return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+  }
+
+  @Override
+  public int read(byte[] b, int off, int len) throws IOException {
+    int n = file.read(b, off, len);
+    if (n > 0) {
+      count += n;
+      if (count > expected.size()) {
+        throw new IOException("the file is longer than the " + expected.size() + " bytes its index declares");
+      }
+      byte[] chunk = Arrays.copyOfRange(b, off, off + n);
+      pendingBytes.acquireUninterruptibly(chunk.length);
+      hasher.execute(() -> {
+        md.update(chunk);
+        pendingBytes.release(chunk.length);
+      });
+    }
+    return n;
+  }
+
+  /**
+   * Reads what the extractor left (the archive's end), then checks size and sha256.
+   *
+   * @throws GuildException naming the archive's source on a mismatch
+   */
+  void verify() {
+    if (!matches()) {
+      throw mismatch(null);
+    }
+  }
+
+  /** The checksum error, caused by {@code cause} (what failed first) unless that is this error. */
+  GuildException mismatch(GuildException cause) {
+    if (failure == null) {
+      failure = new GuildException(expected.mismatch(count, count == expected.size()), cause);
+    }
+    return failure;
+  }
+
+  /** Whether the whole file matches; reads the rest of it first (at most its declared size). */
+  boolean matches() {
+    if (sha == null) {
+      byte[] buf = new byte[1 << 16];
+      try {
+        while (read(buf, 0, buf.length) >= 0) {
+          // hashing on the way
+        }
+      } catch (IOException e) {
+        return false;
+      }
+      try {
+        sha = hasher.submit(() -> HexFormat.of().formatHex(md.digest())).get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new GuildException("interrupted while hashing " + expected.source(), e);
+      } catch (ExecutionException e) {
+        throw new IllegalStateException(e.getCause());
+      }
+    }
+    return count == expected.size() && sha.equals(expected.sha256());
+  }
+
+  /** The bytes read so far. */
+  long bytesRead() {
+    return count;
+  }
+
+  @Override
+  public void close() {
+    // see closeFile()
+  }
+
+  /** Closes the file. */
+  void closeFile() {
+    hasher.shutdownNow();
+    try {
+      file.close();
+    } catch (IOException ignored) {
+      // read-only; nothing is lost
+    }
+  }
+}

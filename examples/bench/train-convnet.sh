@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Training benchmark (not a test): fashion-mnist-convnet-src trained through guild's Trainer vs a
+# hand-written TensorFlow Java loop of the same graph and batch (examples/s and overhead ratio),
+# then trained on the full train split and evaluated on the 10,000 test images (target >= 0.91).
+# Usage: examples/bench/train-convnet.sh [EPOCHS=12] [SPEED_STEPS=200]
+# Needs Debian's Fashion-MNIST (apt-get install dataset-fashion-mnist). About 90 s an epoch on
+# 2 idle cores.
+set -euo pipefail
+root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)"
+"$root/guild" --version >/dev/null   # builds core and tf-runtime and their class path once
+cp="$root/tf-runtime/target/classes:$root/core/target/classes:$(cat "$root/tf-runtime/target/guild.classpath")"
+export TF_CPP_MIN_LOG_LEVEL=2
+start=$(date +%s)
+java -Xmx4g -cp "$cp" -Dguild.repoRoot="$root" "$root/examples/bench/TrainConvnetBenchmark.java" "$@"
+echo "benchmark wall time: $(( $(date +%s) - start )) s"

@@ -1,0 +1,488 @@
+package org.guildpkg.tf.serve;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.TreeSet;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.guildpkg.GuildException;
+import org.guildpkg.GuildPackage;
+import org.guildpkg.spec.Version;
+import org.guildpkg.tf.model.SavedModel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An HTTP server in this JVM that speaks TensorFlow Serving's REST API, so that TensorFlow Serving
+ * clients can call model packages and SavedModel folders unchanged.
+ *
+ * <pre>{@code
+ * try (ModelServer server = ModelServer.builder().port(8501).start()) {
+ *   server.add(GuildPackages.load("half-plus-two"));   // POST /v1/models/half-plus-two:predict
+ *   server.add("my-model", Path.of("/srv/models/my-model"));
+ * }
+ * }</pre>
+ *
+ * <p><b>Endpoints</b> (as TensorFlow Serving's): {@code GET /v1/models/NAME[/versions/N |
+ * /labels/L]} (status), {@code GET .../metadata} (signatures), {@code POST ...:predict} (row form
+ * {@code instances} or columnar {@code inputs}), {@code POST ...:classify} and {@code ...:regress}
+ * ({@code examples} and {@code context}, as serialized {@code tf.Example}s, for signatures whose
+ * method is classify or regress, or that take one string input: TF2 exports mark every signature
+ * predict). Errors are {@code {"error": "..."}} with 400 for a bad request,
+ * 404 for an unknown model, version or label, 405 for a wrong method, 413 for a body over
+ * {@link Builder#maxBodyBytes}, 415 for a compressed body.
+ *
+ * <p><b>Versions.</b> A model is served under its package's name, and each served package version
+ * is one integer version of it, because TensorFlow Serving's API wants integers: a package version
+ * that is a plain number ({@code 3}, {@code 00000123}) is that number; any other ({@code 1.0},
+ * {@code 2.1-rc1}) is its 1-based rank, in Guild's version order, among the versions of the package
+ * installed beside it in the store ({@code $GUILD_HOME/packages/NAME/*}) and those already served.
+ * Every package version is also a label ({@code /labels/1.0}), and the labels {@code latest} and
+ * {@code stable} name the highest version, which requests without a version get. A SavedModel
+ * folder named by digits (TensorFlow Serving's {@code NAME/123/} layout) is that version, any
+ * other folder version 1.
+ *
+ * <p><b>Batching</b> (off by default, {@link Builder#batching}): concurrent row-form predict
+ * requests to one model version and signature are run as one TensorFlow call; see
+ * {@link Batching}.
+ *
+ * <p><b>Limits.</b> A request body over {@link Builder#maxBodyBytes} (16 MiB by default) is refused
+ * with 413 when its {@code Content-Length} says so, or as soon as a chunked body passes it, before
+ * it is read whole; JSON nesting deeper than 64 and number literals longer than 100 characters are
+ * refused while parsing. Requests run on a fixed pool of threads ({@link Builder#threads}).
+ */
+public final class ModelServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ModelServer.class);
+  private static final Pattern DIGITS = Pattern.compile("\\d{1,18}");
+
+  static {
+    // The JDK's server writes headers and body in separate segments; with Nagle's algorithm on, the
+    // body waits for the client's delayed ACK (about 40 ms a request). Read once, at its first use.
+    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+      System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+  }
+
+  /** The default limit of a request body: 16 MiB. */
+  public static final long DEFAULT_MAX_BODY_BYTES = 16L << 20;
+
+  private final ModelRegistry registry = new ModelRegistry();
+  private final RestApi api;
+  private final long maxBodyBytes;
+  private final Optional<Batching> batching;
+  private final HttpServer http;
+  private final ThreadPoolExecutor pool;
+  private volatile boolean closed;
+
+  /**
+   * Server-side batching of concurrent row-form predict requests to one model version and
+   * signature: up to {@code maxBatchSize} rows are concatenated along dimension 0, run as one
+   * TensorFlow call and split back. A request that finds the model idle runs at once after waiting
+   * up to {@code timeout} for others (zero by default: it waits for none, and requests that arrive
+   * while a call runs form the next batch).
+   *
+   * @param maxBatchSize the most rows in one call (a larger request runs alone)
+   * @param timeout how long the first request of a batch waits for more
+   */
+  public record Batching(int maxBatchSize, Duration timeout) {
+    /** Checks the values. */
+    public Batching {
+      if (maxBatchSize < 1 || timeout == null || timeout.isNegative()) {
+        throw new IllegalArgumentException(
+            "maxBatchSize must be >= 1 and timeout >= 0: " + maxBatchSize + ", " + timeout);
+      }
+    }
+
+    /** 64 rows a call, no waiting. */
+    public static Batching defaults() {
+      return new Batching(64, Duration.ZERO);
+    }
+  }
+
+  /** Starts building a server: loopback, an ephemeral port, no batching, 16 MiB bodies. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The settings of a {@link ModelServer}; {@link #start()} binds the port and serves. */
+  public static final class Builder {
+    private String host = "127.0.0.1";
+    private int port = 0;
+    private long maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
+    private int threads = Math.max(8, 4 * Runtime.getRuntime().availableProcessors());
+    private Optional<Batching> batching = Optional.empty();
+
+    private Builder() {}
+
+    /** The address to listen on (default 127.0.0.1; 0.0.0.0 for every interface). */
+    public Builder host(String host) {
+      if (host == null || host.isBlank()) {
+        throw new IllegalArgumentException("host is required");
+      }
+      this.host = host;
+      return this;
+    }
+
+    /** The port (default 0: an ephemeral port, see {@link ModelServer#port()}). */
+    public Builder port(int port) {
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("port must be 0..65535: " + port);
+      }
+      this.port = port;
+      return this;
+    }
+
+    /** The largest request body accepted (default 16 MiB); larger ones get 413. */
+    public Builder maxBodyBytes(long bytes) {
+      if (bytes < 1) {
+        throw new IllegalArgumentException("maxBodyBytes must be >= 1: " + bytes);
+      }
+      this.maxBodyBytes = bytes;
+      return this;
+    }
+
+    /** The threads that serve requests (default four per processor, at least 8). */
+    public Builder threads(int threads) {
+      if (threads < 1) {
+        throw new IllegalArgumentException("threads must be >= 1: " + threads);
+      }
+      this.threads = threads;
+      return this;
+    }
+
+    /** Turns on server-side batching of predict requests (default off). */
+    public Builder batching(Batching batching) {
+      this.batching = Optional.of(batching);
+      return this;
+    }
+
+    /**
+     * Binds the port and starts serving (no models yet).
+     *
+     * @throws GuildException when the address cannot be bound
+     */
+    public ModelServer start() {
+      return new ModelServer(this);
+    }
+  }
+
+  private ModelServer(Builder b) {
+    this.maxBodyBytes = b.maxBodyBytes;
+    this.batching = b.batching;
+    this.api = new RestApi(registry, b.maxBodyBytes);
+    AtomicInteger n = new AtomicInteger();
+    this.pool = new ThreadPoolExecutor(b.threads, b.threads, 0, TimeUnit.MILLISECONDS,
+        new ArrayBlockingQueue<>(4096), r -> {
+          Thread t = new Thread(r, "guild-serve-" + n.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        },
+        // A full queue slows the accepting thread down instead of dropping connections.
+        new ThreadPoolExecutor.CallerRunsPolicy());
+    try {
+      this.http = HttpServer.create(new InetSocketAddress(b.host, b.port), 256);
+    } catch (IOException e) {
+      pool.shutdown();
+      throw new GuildException("cannot listen on " + b.host + ":" + b.port + ": " + e.getMessage()
+          + "; pick another --port or --host", e);
+    }
+    http.setExecutor(pool);
+    http.createContext("/", this::exchange);
+    http.start();
+    LOG.info("serving TensorFlow Serving's REST API on {}", uri());
+  }
+
+  /** The port the server listens on (the ephemeral one it got when asked for port 0). */
+  public int port() {
+    return http.getAddress().getPort();
+  }
+
+  /** The server's base URL, such as {@code http://127.0.0.1:8501}. */
+  public URI uri() {
+    String h = http.getAddress().getAddress().getHostAddress();
+    return URI.create("http://" + (h.contains(":") ? "[" + h + "]" : h) + ":" + port());
+  }
+
+  /** The URL of a model's REST resource: {@code http://HOST:PORT/v1/models/NAME}. */
+  public URI uri(String modelName) {
+    return URI.create(uri() + "/v1/models/" + encode(modelName));
+  }
+
+  /**
+   * Serves a model package under its name, as the integer version its package version maps to (see
+   * the class documentation); the server loads the SavedModel and closes it on removal.
+   *
+   * @throws GuildException when it is not a loadable model, or that version is already served
+   */
+  public ServedModel add(GuildPackage pkg) {
+    String name = pkg.name().value();
+    String v = pkg.version().value();
+    long number = versionNumber(v, installedVersions(pkg), registry.packageVersions(name));
+    return add(new ServedModel(name, number, Optional.of(v), pkg.path()),
+        pkg.as(SavedModel.class), true);
+  }
+
+  /**
+   * Serves the SavedModel in {@code folder} under {@code name}: a SavedModel folder (version: its
+   * name when that is a number, else 1), or TensorFlow Serving's model base folder, whose
+   * number-named subfolders are the versions. The server loads each and closes it on removal.
+   *
+   * @throws GuildException when the folder holds no SavedModel or a version is already served
+   */
+  public List<ServedModel> add(String name, Path folder) {
+    checkName(name);
+    Path dir = folder.toAbsolutePath().normalize();
+    List<ServedModel> added = new ArrayList<>();
+    if (Files.isRegularFile(dir.resolve("saved_model.pb"))) {
+      String base = dir.getFileName() == null ? "" : dir.getFileName().toString();
+      long v = DIGITS.matcher(base).matches() ? Long.parseLong(base) : 1;
+      added.add(add(new ServedModel(name, v, Optional.empty(), dir), SavedModel.open(dir), true));
+      return added;
+    }
+    List<Path> versions;
+    try (Stream<Path> s = Files.list(dir)) {
+      versions = s.filter(p -> DIGITS.matcher(p.getFileName().toString()).matches()
+              && Files.isRegularFile(p.resolve("saved_model.pb")))
+          .sorted(Comparator.comparingLong(p -> Long.parseLong(p.getFileName().toString())))
+          .toList();
+    } catch (IOException e) {
+      throw new GuildException("cannot read the model folder " + dir + ": " + e.getMessage(), e);
+    }
+    if (versions.isEmpty()) {
+      throw new GuildException("no SavedModel in " + dir + ": neither saved_model.pb nor"
+          + " number-named version folders holding one (TensorFlow Serving's NAME/VERSION/ layout)");
+    }
+    for (Path p : versions) {
+      long v = Long.parseLong(p.getFileName().toString());
+      added.add(add(new ServedModel(name, v, Optional.empty(), p), SavedModel.open(p), true));
+    }
+    return added;
+  }
+
+  /**
+   * Serves an open SavedModel as {@code name} version {@code version}; it stays the caller's to
+   * close (after removing it or closing the server).
+   *
+   * @throws GuildException when that version is already served
+   */
+  public ServedModel add(String name, long version, SavedModel model) {
+    checkName(name);
+    return add(new ServedModel(name, version, Optional.empty(), model.path()), model, false);
+  }
+
+  private ServedModel add(ServedModel info, SavedModel model, boolean owned) {
+    if (closed) {
+      if (owned) {
+        model.close();
+      }
+      throw new GuildException("the model server on " + uri() + " is closed; start a new one");
+    }
+    Batcher batcher = batching
+        .map(b -> new Batcher(b.maxBatchSize(), b.timeout().toNanos()))
+        .orElse(null);
+    Servable s = new Servable(info, model, owned, batcher);
+    try {
+      registry.add(s);
+    } catch (GuildException e) {
+      if (owned) {
+        model.close();
+      }
+      throw e;
+    }
+    LOG.info("serving {} from {}", info, info.path());
+    return info;
+  }
+
+  /**
+   * Stops serving every version of a model; requests that are running finish first (the server
+   * closes the SavedModels it loaded after them). Returns false when no such model was served.
+   */
+  public boolean remove(String name) {
+    return release(registry.remove(name, OptionalLong.empty()));
+  }
+
+  /** Stops serving one version of a model, as {@link #remove(String)} does. */
+  public boolean remove(String name, long version) {
+    return release(registry.remove(name, OptionalLong.of(version)));
+  }
+
+  private static boolean release(List<Servable> removed) {
+    removed.forEach(Servable::release);
+    return !removed.isEmpty();
+  }
+
+  /** The versions served, by name then version. */
+  public List<ServedModel> models() {
+    return registry.list();
+  }
+
+  /** The limit of a request body, in bytes. */
+  public long maxBodyBytes() {
+    return maxBodyBytes;
+  }
+
+  /** Stops listening, waits briefly for running requests, and closes the models it loaded. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    http.stop(1);
+    pool.shutdown();
+    try {
+      if (!pool.awaitTermination(10, TimeUnit.SECONDS)) {
+        pool.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    for (ServedModel m : registry.list()) {
+      remove(m.name());
+    }
+  }
+
+  /**
+   * The integer version of a package version (see the class documentation): itself when it is a
+   * plain number, else its 1-based rank among {@code installed} and {@code served} with it.
+   */
+  static long versionNumber(String version, List<String> installed, List<String> served) {
+    if (DIGITS.matcher(version).matches()) {
+      return Long.parseLong(version);
+    }
+    TreeSet<Version> all = new TreeSet<>();
+    all.add(Version.parse(version));
+    Stream.concat(installed.stream(), served.stream())
+        .filter(Version::isValid)
+        .forEach(v -> all.add(Version.parse(v)));
+    return all.headSet(Version.parse(version), true).size();
+  }
+
+  /** The versions installed beside a package in the store layout {@code packages/NAME/VERSION}. */
+  private static List<String> installedVersions(GuildPackage pkg) {
+    Path parent = pkg.path().toAbsolutePath().normalize().getParent();
+    if (parent == null || !parent.getFileName().toString().equals(pkg.name().value())) {
+      return List.of();
+    }
+    try (Stream<Path> s = Files.list(parent)) {
+      return s.filter(Files::isDirectory)
+          .map(p -> p.getFileName().toString())
+          .filter(Version::isValid)
+          .toList();
+    } catch (IOException e) {
+      return List.of();
+    }
+  }
+
+  private static void checkName(String name) {
+    if (name == null || name.isEmpty() || name.indexOf('/') >= 0 || name.indexOf(':') >= 0) {
+      throw new GuildException("invalid model name '" + name + "': it must be non-empty, without"
+          + " '/' or ':' (they end the name in TensorFlow Serving's URLs)");
+    }
+  }
+
+  private static String encode(String name) {
+    StringBuilder b = new StringBuilder();
+    for (byte x : name.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+      char c = (char) (x & 0xff);
+      if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+          || c == '-' || c == '_' || c == '.' || c == '~') {
+        b.append(c);
+      } else {
+        b.append('%').append(String.format("%02X", x & 0xff));
+      }
+    }
+    return b.toString();
+  }
+
+  // ---- HTTP -----------------------------------------------------------------------------------
+
+  private void exchange(HttpExchange ex) {
+    try {
+      RestApi.Reply reply;
+      boolean closeConnection = false;
+      try {
+        byte[] body = readBody(ex);
+        reply = api.handle(ex.getRequestMethod(), ex.getRequestURI().getRawPath(), body);
+      } catch (ApiException e) {
+        closeConnection = e.status() == 413;
+        reply = new RestApi.Reply(e.status(), api.error(e.getMessage()), Optional.empty());
+      } catch (RuntimeException | StackOverflowError e) {
+        LOG.warn("request {} {} failed", ex.getRequestMethod(), ex.getRequestURI(), e);
+        reply = new RestApi.Reply(500, api.error("Internal error: " + e), Optional.empty());
+      }
+      ex.getResponseHeaders().set("Content-Type", "application/json");
+      reply.allow().ifPresent(a -> ex.getResponseHeaders().set("Allow", a));
+      if (closeConnection) {
+        ex.getResponseHeaders().set("Connection", "close");
+      }
+      ex.sendResponseHeaders(reply.status(), reply.body().length);
+      try (OutputStream out = ex.getResponseBody()) {
+        out.write(reply.body());
+      }
+    } catch (IOException e) {
+      LOG.debug("client of {} {} went away: {}", ex.getRequestMethod(), ex.getRequestURI(),
+          e.getMessage());
+    } finally {
+      ex.close();
+    }
+  }
+
+  /** The request body, refused with 413 as soon as it is known to pass the limit. */
+  private byte[] readBody(HttpExchange ex) throws IOException {
+    String encoding = ex.getRequestHeaders().getFirst("Content-Encoding");
+    if (encoding != null && !encoding.isBlank() && !encoding.trim().equalsIgnoreCase("identity")) {
+      throw new ApiException(415, "Content-Encoding " + encoding.trim()
+          + " is not supported; send the JSON body uncompressed");
+    }
+    String length = ex.getRequestHeaders().getFirst("Content-Length");
+    if (length != null) {
+      long declared;
+      try {
+        declared = Long.parseLong(length.trim());
+      } catch (NumberFormatException e) {
+        throw ApiException.badRequest("Invalid Content-Length: " + length);
+      }
+      if (declared > maxBodyBytes) {
+        throw tooLarge(Long.toString(declared));
+      }
+    }
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    byte[] chunk = new byte[16384];
+    long total = 0;
+    try (InputStream in = ex.getRequestBody()) {
+      int n;
+      while ((n = in.read(chunk)) > 0) {
+        total += n;
+        if (total > maxBodyBytes) {
+          throw tooLarge("more than " + maxBodyBytes);
+        }
+        buf.write(chunk, 0, n);
+      }
+    }
+    return buf.toByteArray();
+  }
+
+  private ApiException tooLarge(String size) {
+    return new ApiException(413, "Request body of " + size + " bytes is larger than the limit of "
+        + maxBodyBytes + " bytes (guild serve --max-body, ModelServer.Builder.maxBodyBytes)");
+  }
+}
