@@ -27,6 +27,9 @@ import org.guildpkg.spec.Version;
  * @param interfaceData type-specific data; a fresh empty object when there is none. Keys used by
  *     tf-runtime: {@code signatures}, {@code splits}, {@code features}, {@code classes},
  *     {@code lineage}, {@code metrics}, {@code flags}.
+ * @param sha256sums the GuildPkg's checksums, one per source ({@code SKIP} allowed); empty when
+ *     the manifest was not made from a GuildPkg
+ * @param packager the GuildPkg's packager file name, when it names one
  * @param buildDate ISO-8601 UTC build time, present only when {@code SOURCE_DATE_EPOCH} was set
  */
 public record Manifest(
@@ -38,6 +41,8 @@ public record Manifest(
     String license,
     List<Requirement> requires,
     List<String> sources,
+    List<String> sha256sums,
+    Optional<String> packager,
     Map<String, String> references,
     Optional<String> buildDate,
     ObjectNode interfaceData) {
@@ -52,9 +57,30 @@ public record Manifest(
     tags = List.copyOf(tags == null ? List.of() : tags);
     requires = List.copyOf(requires == null ? List.of() : requires);
     sources = List.copyOf(sources == null ? List.of() : sources);
+    sha256sums = List.copyOf(sha256sums == null ? List.of() : sha256sums);
+    packager = packager == null ? Optional.empty() : packager;
     references = Map.copyOf(references == null ? Map.of() : references);
     buildDate = buildDate == null ? Optional.empty() : buildDate;
     interfaceData = interfaceData == null ? JsonNodeFactory.instance.objectNode() : interfaceData;
+  }
+
+  /**
+   * A manifest not made from a GuildPkg (tests, generated packages): no checksums, no packager.
+   */
+  public Manifest(
+      PackageName name,
+      Version version,
+      PackageType type,
+      String description,
+      List<String> tags,
+      String license,
+      List<Requirement> requires,
+      List<String> sources,
+      Map<String, String> references,
+      Optional<String> buildDate,
+      ObjectNode interfaceData) {
+    this(name, version, type, description, tags, license, requires, sources, List.of(),
+        Optional.empty(), references, buildDate, interfaceData);
   }
 
   /** The {@code NAME-VERSION} stem used in archive and folder names. */
@@ -65,8 +91,8 @@ public record Manifest(
   /** A copy with other interface data. */
   public Manifest withInterfaceData(ObjectNode data) {
     return new Manifest(
-        name, version, type, description, tags, license, requires, sources, references,
-        buildDate, data);
+        name, version, type, description, tags, license, requires, sources, sha256sums,
+        packager, references, buildDate, data);
   }
 
   /** The manifest as a JSON object with a fixed key order. */
@@ -84,6 +110,9 @@ public record Manifest(
     requires.forEach(q -> r.add(q.toString()));
     ArrayNode s = o.putArray("sources");
     sources.forEach(s::add);
+    ArrayNode sums = o.putArray("sha256sums");
+    sha256sums.forEach(sums::add);
+    packager.ifPresent(p -> o.put("packager", p));
     ObjectNode refs = o.putObject("references");
     new TreeMap<>(references).forEach(refs::put);
     buildDate.ifPresent(d -> o.put("buildDate", d));
@@ -115,6 +144,8 @@ public record Manifest(
           o.path("license").asText(""),
           requires,
           strings(o.path("sources")),
+          strings(o.path("sha256sums")),
+          o.hasNonNull("packager") ? Optional.of(o.get("packager").asText()) : Optional.empty(),
           refs,
           o.hasNonNull("buildDate") ? Optional.of(o.get("buildDate").asText()) : Optional.empty(),
           iface.isObject() ? ((ObjectNode) iface).deepCopy() : null);

@@ -242,7 +242,8 @@ public final class PackageBuilder {
         ? Optional.of(Instant.ofEpochSecond(sourceDateEpoch.getAsLong()).toString())
         : Optional.empty();
     return new Manifest(pkg.name(), pkg.version(), pkg.type(), pkg.description(), pkg.tags(),
-        pkg.license(), pkg.requires(), pkg.sources(), pkg.references(), buildDate, null);
+        pkg.license(), pkg.requires(), pkg.sources(), pkg.sha256sums(), pkg.packager(),
+        pkg.references(), buildDate, null);
   }
 
   /**

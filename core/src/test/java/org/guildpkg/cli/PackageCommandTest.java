@@ -73,6 +73,9 @@ class PackageCommandTest {
     assertThat(manifest.get("requires").get(0).asText()).isEqualTo("fashion-mnist >= 1.0");
     assertThat(manifest.get("references").get("github").asText()).startsWith("https://github.com/");
     assertThat(manifest.has("buildDate")).isFalse();
+    assertThat(manifest.get("packager").asText()).isEqualTo("packager");
+    assertThat(manifest.get("sha256sums")).hasSameSizeAs(manifest.get("sources"));
+    assertThat(manifest.get("sha256sums").get(0).asText()).matches("[0-9a-f]{64}|SKIP");
     JsonNode files = new ObjectMapper().readTree(entries.get(PackageFormat.FILES)).get("files");
     assertThat(files).extracting(f -> f.get("path").asText())
         .containsExactly("Guild", "README.md", "mnist_softmax.py");
