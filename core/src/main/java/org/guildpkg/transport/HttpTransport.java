@@ -125,7 +125,7 @@ public final class HttpTransport implements Transport {
     try {
       put(relPath, HttpRequest.BodyPublishers.ofFile(source));
     } catch (IOException e) {
-      throw new GuildException("cannot read " + source + ": " + e.getMessage(), e);
+      throw new GuildException("cannot read " + source + ": " + GuildException.reason(e), e);
     }
   }
 
