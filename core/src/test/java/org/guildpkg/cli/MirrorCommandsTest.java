@@ -64,11 +64,13 @@ class MirrorCommandsTest {
   }
 
   @Test
-  void aMissingKeyFileIsNamedWithAReasonAndNothingIsAdded() {
+  void aMissingKeyFileOrAMalformedUrlIsNamedAndNothingIsAdded() {
     Path missing = tmp.resolve("nokey.pub");
     assertThat(guild("mirror", "add", "m", tmp.resolve("mirror").toString(), "--key", missing.toString()))
         .isEqualTo(1);
     assertThat(err.trim()).isEqualTo("guild: cannot read public key " + missing + ": no such file or folder");
+    assertThat(guild("mirror", "add", "m", "ht!tp://host/x")).isEqualTo(1);
+    assertThat(err).startsWith("guild: invalid mirror URL 'ht!tp://host/x'");
     assertThat(guild("mirror", "list", "--json")).isZero();
     assertThat(out.trim()).isEqualTo("[ ]");
   }
