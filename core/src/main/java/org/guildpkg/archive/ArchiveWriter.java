@@ -63,7 +63,7 @@ public final class ArchiveWriter {
     try {
       Files.createDirectories(outputDir);
     } catch (IOException e) {
-      throw new GuildException("cannot create output folder " + outputDir + ": " + e.getMessage(), e);
+      throw new GuildException("cannot create output folder " + outputDir + ": " + GuildException.reason(e), e);
     }
     Path target = outputDir.resolve(PackageFormat.fileName(manifest));
     Path tmp = null;
@@ -112,7 +112,7 @@ public final class ArchiveWriter {
       tmp = null;
       return target;
     } catch (IOException e) {
-      throw new GuildException("cannot write archive " + target + ": " + e.getMessage(), e);
+      throw new GuildException("cannot write archive " + target + ": " + GuildException.reason(e), e);
     } finally {
       if (tmp != null) {
         try {
@@ -171,7 +171,7 @@ public final class ArchiveWriter {
             }
           });
     } catch (IOException e) {
-      throw new GuildException("cannot read package folder " + pkgdir + ": " + e.getMessage(), e);
+      throw new GuildException("cannot read package folder " + pkgdir + ": " + GuildException.reason(e), e);
     }
     out.sort((a, b) -> a.path().compareTo(b.path()));
     return out;

@@ -116,7 +116,7 @@ final class PackagerRunner {
     try {
       p = pb.start();
     } catch (IOException e) {
-      throw new GuildException("cannot run bash for " + packager + ": " + e.getMessage()
+      throw new GuildException("cannot run bash for " + packager + ": " + GuildException.reason(e)
           + "; is bash installed?", e);
     }
     Thread pump = new Thread(() -> pump(p), "packager-output");
@@ -168,7 +168,7 @@ final class PackagerRunner {
       Files.setPosixFilePermissions(guild, PosixFilePermissions.fromString("rwxr-xr-x"));
       return binDir;
     } catch (IOException e) {
-      throw new GuildException("cannot write " + binDir.resolve("guild") + ": " + e.getMessage(),
+      throw new GuildException("cannot write " + binDir.resolve("guild") + ": " + GuildException.reason(e),
           e);
     }
   }

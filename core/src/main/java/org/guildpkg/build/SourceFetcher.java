@@ -195,7 +195,7 @@ final class SourceFetcher {
     try {
       return ArchiveWriter.sha256(file);
     } catch (IOException e) {
-      throw new GuildException("cannot read " + file + ": " + e.getMessage(), e);
+      throw new GuildException("cannot read " + file + ": " + GuildException.reason(e), e);
     }
   }
 }

@@ -27,7 +27,7 @@ final class PackageJson {
     try {
       out.println(JSON.writeValueAsString(json));
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new GuildException("cannot write JSON: " + e.getMessage(), e);
+      throw new GuildException("cannot write JSON: " + GuildException.reason(e), e);
     }
   }
 }

@@ -115,7 +115,7 @@ public final class PackageManager {
       }
       throw new GuildException("cannot install '" + String.join("' '", specs).trim()
           + "': no mirror is configured in " + store.home() + "; add one with 'guild mirror add"
-          + " NAME URL', or give the path of a NAME-VERSION.pkg.tar.zst archive (" + e.getMessage() + ")", e);
+          + " NAME URL', or give the path of a NAME-VERSION.pkg.tar.zst archive; " + e.getMessage(), e);
     }
   }
 
@@ -198,7 +198,7 @@ public final class PackageManager {
   /** Installed packages plus the versions of the first mirror that has each package. */
   private CandidateSource candidates() {
     List<LoadedIndex> indexes;
-    String unavailable = "";
+    String unavailable = "offline: no mirror was asked";
     try {
       indexes = mirrors.configured().isEmpty() ? List.of() : mirrors.indexes();
     } catch (GuildException e) {
@@ -206,14 +206,14 @@ public final class PackageManager {
         throw e;
       }
       indexes = List.of(); // offline without cached indexes: the installed packages may suffice
-      unavailable = " (" + e.getMessage() + ")";
+      unavailable = e.getMessage();
     }
     List<LoadedIndex> usable = indexes;
     String where = (usable.isEmpty() ? "the installed packages" : "the installed packages and "
         + (mirrors.offline() ? "the cached indexes of " : "") + "the mirrors "
         + usable.stream().map(li -> li.mirror().name()).collect(Collectors.joining(", ")))
-        + (mirrors.offline() ? " (offline: no mirror was asked" + unavailable + ")" : "")
-        + (mirrors.configured().isEmpty() ? " (no mirror is configured: 'guild mirror add NAME URL')" : "");
+        + (mirrors.offline() ? " (" + unavailable + ")" : "")
+        + (mirrors.configured().isEmpty() ? " (no mirror is configured)" : "");
     return new CandidateSource() {
       @Override
       public List<Candidate> candidates(PackageName name) {

@@ -53,7 +53,7 @@ public final class MirrorConfig {
       try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
         ini.load(r);
       } catch (IOException e) {
-        throw new GuildException("cannot read " + file + ": " + e.getMessage(), e);
+        throw new GuildException("cannot read " + file + ": " + GuildException.reason(e), e);
       }
     }
     return new MirrorConfig(file, ini);
@@ -121,7 +121,7 @@ public final class MirrorConfig {
     try {
       ini.store(w);
     } catch (IOException e) {
-      throw new GuildException("cannot write " + file + ": " + e.getMessage(), e);
+      throw new GuildException("cannot write " + file + ": " + GuildException.reason(e), e);
     }
     AtomicFiles.write(file, w.toString().getBytes(StandardCharsets.UTF_8));
   }

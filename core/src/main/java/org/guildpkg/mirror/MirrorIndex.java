@@ -107,7 +107,7 @@ public final class MirrorIndex {
     try {
       return JSON.writeValueAsBytes(o);
     } catch (IOException e) {
-      throw new GuildException("cannot write an index: " + e.getMessage(), e);
+      throw new GuildException("cannot write an index: " + GuildException.reason(e), e);
     }
   }
 

@@ -32,6 +32,10 @@ public record MirrorSpec(String name, URI url, Optional<PublicKey> key) {
     if (text == null || text.isBlank()) {
       throw new GuildException("a mirror URL is required");
     }
+    if (text.contains("://") && !text.matches("[A-Za-z][A-Za-z0-9+.-]*://.*")) {
+      throw new GuildException("invalid mirror URL '" + text
+          + "': it has '://' but no valid scheme; use file://, http:// or https://, or a folder path");
+    }
     URI uri;
     try {
       uri = text.matches("[A-Za-z][A-Za-z0-9+.-]*:.*") ? new URI(text)

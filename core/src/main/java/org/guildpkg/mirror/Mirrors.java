@@ -225,7 +225,7 @@ public final class Mirrors {
       }
       return Optional.of(bytes);
     } catch (IOException e) {
-      throw new GuildException("cannot read " + cache + ": " + e.getMessage(), e);
+      throw new GuildException("cannot read " + cache + ": " + GuildException.reason(e), e);
     }
   }
 
@@ -336,7 +336,7 @@ public final class Mirrors {
         p.store(w, "highest index serial seen per mirror URL (rollback protection)");
         AtomicFiles.write(home.resolve(SERIALS_FILE), w.toString().getBytes(StandardCharsets.UTF_8));
       } catch (IOException e) {
-        throw new GuildException("cannot write " + home.resolve(SERIALS_FILE) + ": " + e.getMessage(), e);
+        throw new GuildException("cannot write " + home.resolve(SERIALS_FILE) + ": " + GuildException.reason(e), e);
       }
     }
   }
@@ -348,7 +348,7 @@ public final class Mirrors {
       try (Reader r = Files.newBufferedReader(f, StandardCharsets.UTF_8)) {
         p.load(r);
       } catch (IOException e) {
-        throw new GuildException("cannot read " + f + ": " + e.getMessage(), e);
+        throw new GuildException("cannot read " + f + ": " + GuildException.reason(e), e);
       }
     }
     return p;

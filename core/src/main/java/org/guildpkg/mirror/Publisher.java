@@ -88,7 +88,7 @@ public final class Publisher {
       return new Prepared(archive, new IndexEntry(m, IndexEntry.pathFor(m, suffix),
           Files.size(archive), ArchiveWriter.sha256(archive)));
     } catch (IOException e) {
-      throw new GuildException("cannot read " + archive + ": " + e.getMessage(), e);
+      throw new GuildException("cannot read " + archive + ": " + GuildException.reason(e), e);
     }
   }
 
@@ -146,7 +146,7 @@ public final class Publisher {
         return work.run();
       }
     } catch (IOException e) {
-      throw new GuildException("cannot lock mirror " + root + ": " + e.getMessage(), e);
+      throw new GuildException("cannot lock mirror " + root + ": " + GuildException.reason(e), e);
     } finally {
       jvmLock.unlock();
     }

@@ -62,7 +62,7 @@ public final class SigningKeys {
       Files.writeString(pub, pem("PUBLIC KEY", pair.getPublic().getEncoded()));
       return pair;
     } catch (IOException | GeneralSecurityException e) {
-      throw new GuildException("cannot write a key pair to " + dir + ": " + e.getMessage(), e);
+      throw new GuildException("cannot write a key pair to " + dir + ": " + GuildException.reason(e), e);
     }
   }
 
@@ -73,7 +73,7 @@ public final class SigningKeys {
       return KeyFactory.getInstance(ALGORITHM).generatePrivate(new PKCS8EncodedKeySpec(der));
     } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
       throw new GuildException(
-          "cannot read Ed25519 private key " + file + ": " + e.getMessage()
+          "cannot read Ed25519 private key " + file + ": " + GuildException.reason(e)
               + " (expected the mirror.key that 'guild key generate' writes)", e);
     }
   }
@@ -83,7 +83,7 @@ public final class SigningKeys {
     try {
       return parsePublic(Files.readString(file, StandardCharsets.US_ASCII), file.toString());
     } catch (IOException e) {
-      throw new GuildException("cannot read public key " + file + ": " + e.getMessage(), e);
+      throw new GuildException("cannot read public key " + file + ": " + GuildException.reason(e), e);
     }
   }
 

@@ -76,7 +76,7 @@ final class GuildPkgParser {
     } catch (CharacterCodingException e) {
       throw new GuildException(abs + ": not UTF-8 text; save the GuildPkg as UTF-8", e);
     } catch (IOException e) {
-      throw new GuildException(abs + ": cannot read: " + e.getMessage(), e);
+      throw new GuildException(abs + ": cannot read: " + GuildException.reason(e), e);
     }
     Preprocessed pre = preprocess(raw);
     Config config = new Config();
@@ -92,7 +92,7 @@ final class GuildPkgParser {
       throw new GuildException(
           abs + line + ": not an INI line; write 'key = value' under a [section] header", e);
     } catch (IOException e) {
-      throw new GuildException(abs + ": cannot read: " + e.getMessage(), e);
+      throw new GuildException(abs + ": cannot read: " + GuildException.reason(e), e);
     }
     return new Validator(abs, ini, pre.lines()).validate();
   }

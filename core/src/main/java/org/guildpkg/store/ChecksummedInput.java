@@ -54,7 +54,7 @@ final class ChecksummedInput extends InputStream {
       }
       return new ChecksummedInput(Files.newInputStream(archive), expected);
     } catch (IOException e) {
-      throw new GuildException("cannot read " + archive + " (" + expected.source() + "): " + e.getMessage(), e);
+      throw new GuildException("cannot read " + archive + " (" + expected.source() + "): " + GuildException.reason(e), e);
     }
   }
 

@@ -44,7 +44,7 @@ final class HomeLock {
       } catch (IOException | RuntimeException e) {
         closeChannel();
         threads.unlock();
-        throw new GuildException("cannot lock " + file + ": " + e.getMessage()
+        throw new GuildException("cannot lock " + file + ": " + GuildException.reason(e)
             + "; check that the folder is writable", e);
       }
     }

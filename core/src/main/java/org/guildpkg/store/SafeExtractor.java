@@ -144,7 +144,7 @@ final class SafeExtractor {
       progress.progress(declaredBytes, declaredBytes);
       return declared;
     } catch (IOException e) {
-      throw new GuildException("cannot extract " + where + " into " + target + ": " + e.getMessage(), e);
+      throw new GuildException("cannot extract " + where + " into " + target + ": " + GuildException.reason(e), e);
     }
   }
 

@@ -94,7 +94,7 @@ public final class Store {
         Files.createDirectories(h.resolve(d));
       }
     } catch (IOException e) {
-      throw new GuildException("cannot create the Guild home " + h + ": " + e.getMessage()
+      throw new GuildException("cannot create the Guild home " + h + ": " + GuildException.reason(e)
           + "; check the path or set GUILD_HOME", e);
     }
     if (s.homeLock.tryAcquire()) {
@@ -151,7 +151,7 @@ public final class Store {
     try {
       return Files.createTempDirectory(tmp, purpose.replaceAll("[^A-Za-z0-9._+-]", "_") + "-");
     } catch (IOException e) {
-      throw new GuildException("cannot create a work folder in " + tmp + ": " + e.getMessage(), e);
+      throw new GuildException("cannot create a work folder in " + tmp + ": " + GuildException.reason(e), e);
     }
   }
 
@@ -399,7 +399,7 @@ public final class Store {
         }
       });
     } catch (IOException e) {
-      throw new GuildException("cannot verify " + p + " in " + root + ": " + e.getMessage(), e);
+      throw new GuildException("cannot verify " + p + " in " + root + ": " + GuildException.reason(e), e);
     }
     extra.sort(null);
     return new VerifyReport.PackageResult(p, changed, missing, extra);
@@ -433,7 +433,7 @@ public final class Store {
         // other versions are still installed
       }
     } catch (IOException e) {
-      throw new GuildException("cannot uninstall " + p + " from " + p.path() + ": " + e.getMessage(), e);
+      throw new GuildException("cannot uninstall " + p + " from " + p.path() + ": " + GuildException.reason(e), e);
     } finally {
       deleteTree(work);
     }
@@ -458,7 +458,7 @@ public final class Store {
     } catch (NoSuchFileException e) {
       return Optional.empty(); // not installed, or uninstalled while we looked
     } catch (IOException e) {
-      throw new GuildException("cannot read " + manifest + ": " + e.getMessage()
+      throw new GuildException("cannot read " + manifest + ": " + GuildException.reason(e)
           + "; the store is damaged, reinstall the package", e);
     }
   }
@@ -471,7 +471,7 @@ public final class Store {
           .forEach(f -> out.add(FileEntry.fromJson(f, file.toString())));
       return out;
     } catch (IOException e) {
-      throw new GuildException("cannot read " + file + ": " + e.getMessage()
+      throw new GuildException("cannot read " + file + ": " + GuildException.reason(e)
           + "; the store is damaged, reinstall the package", e);
     }
   }
@@ -549,7 +549,7 @@ public final class Store {
     } catch (NoSuchFileException e) {
       return out;
     } catch (IOException e) {
-      throw new GuildException("cannot list " + dir + ": " + e.getMessage(), e);
+      throw new GuildException("cannot list " + dir + ": " + GuildException.reason(e), e);
     }
     out.sort(null);
     return out;

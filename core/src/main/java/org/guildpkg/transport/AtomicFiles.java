@@ -46,7 +46,7 @@ public final class AtomicFiles {
       Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       tmp = null;
     } catch (IOException e) {
-      throw new TransportException("cannot write " + target + ": " + e.getMessage(), false, e);
+      throw new TransportException("cannot write " + target + ": " + GuildException.reason(e), false, e);
     } finally {
       if (tmp != null) {
         try {

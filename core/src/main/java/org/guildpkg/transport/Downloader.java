@@ -91,7 +91,7 @@ public final class Downloader {
         return transfer(transport, relPath, size, sha256, part, done, progress);
       }
     } catch (IOException e) {
-      throw new GuildException("cannot use download cache " + cacheDir + ": " + e.getMessage(), e);
+      throw new GuildException("cannot use download cache " + cacheDir + ": " + GuildException.reason(e), e);
     } finally {
       jvmLock.unlock();
     }

@@ -1,6 +1,7 @@
 package org.guildpkg.transport;
 
 import java.io.IOException;
+import org.guildpkg.GuildException;
 import java.net.URI;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -45,7 +46,7 @@ public final class FileTransport implements Transport {
     } catch (NoSuchFileException e) {
       return Optional.empty();
     } catch (IOException e) {
-      throw new TransportException("cannot read " + file(relPath) + ": " + e.getMessage(), false, e);
+      throw new TransportException("cannot read " + file(relPath) + ": " + GuildException.reason(e), false, e);
     }
   }
 
@@ -71,7 +72,7 @@ public final class FileTransport implements Transport {
     } catch (NoSuchFileException e) {
       throw new TransportException("mirror file " + source + " does not exist", false, e);
     } catch (IOException e) {
-      throw new TransportException("cannot read " + source + ": " + e.getMessage(), false, e);
+      throw new TransportException("cannot read " + source + ": " + GuildException.reason(e), false, e);
     } finally {
       progress.finish();
     }

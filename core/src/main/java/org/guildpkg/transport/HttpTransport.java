@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * <p>Uses the JDK's {@link HttpClient}: redirects followed (not from HTTPS to HTTP), a connect
  * timeout, and the system's proxy selector ({@code -Dhttps.proxyHost=...}).
  */
-public final class HttpTransport implements Transport {
+final class HttpTransport implements Transport {
   private static final Logger LOG = LoggerFactory.getLogger(HttpTransport.class);
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
   private static final Duration HEADERS_TIMEOUT = Duration.ofSeconds(60);
@@ -125,7 +125,7 @@ public final class HttpTransport implements Transport {
     try {
       put(relPath, HttpRequest.BodyPublishers.ofFile(source));
     } catch (IOException e) {
-      throw new GuildException("cannot read " + source + ": " + e.getMessage(), e);
+      throw new GuildException("cannot read " + source + ": " + GuildException.reason(e), e);
     }
   }
 

@@ -49,8 +49,10 @@ class MirrorCommandsTest {
     JsonNode hits = new ObjectMapper().readTree(out);
     assertThat(hits).hasSize(1);
     assertThat(hits.get(0).path("name").asText()).isEqualTo("fashion-data");
+    assertThat(hits.get(0).path("version").isTextual()).isTrue();
     assertThat(hits.get(0).path("version").asText()).isEqualTo("1.0");
     assertThat(hits.get(0).path("type").asText()).isEqualTo("source");
+    assertThat(hits.get(0).has("description")).isTrue();
     assertThat(hits.get(0).path("mirror").asText()).isEqualTo("main");
     assertThat(guild("search", "fashion")).isZero();
     assertThat(out).contains("NAME").contains("fashion-data").contains("1.0");
@@ -59,6 +61,18 @@ class MirrorCommandsTest {
     assertThat(guild("mirror", "remove", "local")).isEqualTo(1);
     assertThat(err).contains("no mirror named 'local'").contains("[main]");
     assertThat(Files.readString(tmp.resolve("home/config"))).contains("[mirror.main]").doesNotContain("local");
+  }
+
+  @Test
+  void aMissingKeyFileOrAMalformedUrlIsNamedAndNothingIsAdded() {
+    Path missing = tmp.resolve("nokey.pub");
+    assertThat(guild("mirror", "add", "m", tmp.resolve("mirror").toString(), "--key", missing.toString()))
+        .isEqualTo(1);
+    assertThat(err.trim()).isEqualTo("guild: cannot read public key " + missing + ": no such file or folder");
+    assertThat(guild("mirror", "add", "m", "ht!tp://host/x")).isEqualTo(1);
+    assertThat(err).startsWith("guild: invalid mirror URL 'ht!tp://host/x'");
+    assertThat(guild("mirror", "list", "--json")).isZero();
+    assertThat(out.trim()).isEqualTo("[ ]");
   }
 
   @Test

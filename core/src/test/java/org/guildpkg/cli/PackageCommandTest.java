@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +15,6 @@ import org.guildpkg.archive.PackageFormat;
 import org.guildpkg.build.PackageFolders;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code guild package} through the CLI, on the seed's mnist-tutorial-src example. */
 class PackageCommandTest {
@@ -26,28 +23,13 @@ class PackageCommandTest {
 
   @TempDir Path tmp;
 
-  /** The exit status and what the command printed. */
-  record Run(int status, String out, String err) {
-    String lastLine() {
-      List<String> lines = out.lines().toList();
-      return lines.isEmpty() ? "" : lines.get(lines.size() - 1);
-    }
-  }
-
-  private Run guild(String... args) {
-    CommandLine cl = GuildCli.commandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    int status = cl.execute(args);
-    return new Run(status, out.toString(), err.toString());
+  private CliRun guild(String... args) {
+    return CliRun.guild(tmp.resolve("home"), args);
   }
 
   @Test
   void theMnistTutorialExampleBuildsReproduciblyAndListsWithTar() throws Exception {
-    Path home = tmp.resolve("home");
-    Run first = guild("--home", home.toString(), "package", EXAMPLE.toString(),
+    CliRun first = guild("package", EXAMPLE.toString(),
         "--output", tmp.resolve("a").toString());
     assertThat(first.status()).as(first.err()).isZero();
     Path archive = Path.of(first.lastLine());
@@ -55,7 +37,7 @@ class PackageCommandTest {
     assertThat(first.err()).contains("==> Starting prepare()...", "patching file mnist_softmax.py",
         "==> Starting package()...");
 
-    Run second = guild("--home", home.toString(), "package", EXAMPLE.toString(),
+    CliRun second = guild("package", EXAMPLE.toString(),
         "--output", tmp.resolve("b").toString());
     assertThat(second.status()).as(second.err()).isZero();
     assertThat(PackageFolders.sha256(Path.of(second.lastLine())))
@@ -88,7 +70,7 @@ class PackageCommandTest {
 
   @Test
   void genChecksumsPrintsTheBlockToPasteAndBuildsNothing() throws IOException {
-    Run run = guild("--home", tmp.resolve("home").toString(), "package", EXAMPLE.toString(),
+    CliRun run = guild("package", EXAMPLE.toString(),
         "--gen-checksums", "--output", tmp.resolve("out").toString());
     assertThat(run.status()).as(run.err()).isZero();
     String guildPkg = Files.readString(EXAMPLE.resolve("GuildPkg"));
@@ -107,7 +89,7 @@ class PackageCommandTest {
     Path dir = PackageFolders.write(tmp.resolve("pkg"),
         PackageFolders.header("broken") + "packager = packager\n",
         Map.of("packager", "prepare() { patch -p1 < missing.patch; }\npackage() { :; }\n"));
-    Run run = guild("--home", tmp.resolve("home").toString(), "package", dir.toString());
+    CliRun run = guild("package", dir.toString());
     assertThat(run.status()).isEqualTo(1);
     assertThat(run.err()).contains("guild: packager function 'prepare' failed with exit status 1 in "
         + dir.resolve("packager"));
@@ -119,7 +101,7 @@ class PackageCommandTest {
   void aValidationErrorExitsOneWithFileAndLine() {
     Path dir = PackageFolders.write(tmp.resolve("pkg"),
         "[package]\nname = x\nversion = one\ntype = source\n", Map.of());
-    Run run = guild("--home", tmp.resolve("home").toString(), "package", dir.toString());
+    CliRun run = guild("package", dir.toString());
     assertThat(run.status()).isEqualTo(1);
     assertThat(run.err().strip())
         .startsWith("guild: " + dir.resolve("GuildPkg") + ":3: version: invalid version 'one'");
@@ -127,7 +109,7 @@ class PackageCommandTest {
 
   @Test
   void anUnknownOptionIsAUsageError() {
-    Run run = guild("package", "--no-such-flag");
+    CliRun run = guild("package", "--no-such-flag");
     assertThat(run.status()).isEqualTo(2);
     assertThat(run.err()).contains("--no-such-flag");
   }

@@ -4,34 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.guildpkg.store.TestArchives;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class StoreCommandsTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir Path tmp;
 
-  private record Run(int status, String out, String err) {}
-
-  private Run guild(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cl = GuildCli.commandLine();
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    List<String> all = new ArrayList<>(List.of("--home", tmp.resolve("home").toString()));
-    all.addAll(List.of(args));
-    int status = cl.execute(all.toArray(String[]::new));
-    return new Run(status, out.toString(), err.toString());
+  private CliRun guild(String... args) {
+    return CliRun.guild(tmp.resolve("home"), args);
   }
 
   private String archive(String name, String version, String requires) {
@@ -42,12 +28,12 @@ class StoreCommandsTest {
   void installListInfoAndUninstallThroughTheCli() throws Exception {
     String base = archive("base", "1.0", "");
     String app = archive("app", "2.1", "base >= 1.0");
-    Run install = guild("install", base, app);
+    CliRun install = guild("install", base, app);
     assertThat(install.status()).as(install.err()).isZero();
     assertThat(install.out()).contains("installed base@1.0 in " + tmp.resolve("home/packages/base/1.0"))
         .contains("installed app@2.1");
 
-    Run list = guild("list");
+    CliRun list = guild("list");
     assertThat(list.out()).containsPattern("app\\s+2.1\\s+dataset\\s+test package app")
         .containsPattern("base\\s+1.0\\s+dataset");
     JsonNode listed = JSON.readTree(guild("list", "--json").out());
@@ -64,12 +50,12 @@ class StoreCommandsTest {
     assertThat(info.get("installed").asBoolean()).isTrue();
     assertThat(guild("info", "base").out()).contains("version:     1.0").contains("type:        dataset");
 
-    Run refused = guild("uninstall", "base");
+    CliRun refused = guild("uninstall", "base");
     assertThat(refused.status()).isEqualTo(1);
     assertThat(refused.err()).startsWith("guild: cannot uninstall base@1.0: app@2.1 requires 'base >= 1.0'");
     assertThat(tmp.resolve("home/packages/base/1.0")).isDirectory();
 
-    Run forced = guild("uninstall", "base@1.0", "--force");
+    CliRun forced = guild("uninstall", "base@1.0", "--force");
     assertThat(forced.status()).as(forced.err()).isZero();
     assertThat(forced.out()).contains("uninstalled base@1.0");
     assertThat(tmp.resolve("home/packages/base")).doesNotExist();
@@ -80,7 +66,7 @@ class StoreCommandsTest {
   @Test
   void infoOnAnArchiveShowsItsManifestWithoutInstalling() throws Exception {
     String a = archive("demo", "3", "");
-    Run info = guild("info", a, "--json");
+    CliRun info = guild("info", a, "--json");
     assertThat(info.status()).as(info.err()).isZero();
     JsonNode o = JSON.readTree(info.out());
     assertThat(o.get("name").asText()).isEqualTo("demo");
@@ -93,20 +79,20 @@ class StoreCommandsTest {
   @Test
   void verifyNamesChangedMissingAndExtraFilesAndExitsOne() throws Exception {
     guild("install", archive("demo", "1", ""), archive("other", "1", ""));
-    Run clean = guild("verify");
+    CliRun clean = guild("verify");
     assertThat(clean.status()).isZero();
     assertThat(clean.out()).contains("ok       demo@1").contains("ok       other@1");
 
     Path pkg = tmp.resolve("home/packages/demo/1");
     Files.writeString(pkg.resolve("README.txt"), "changed\n");
-    Run changed = guild("verify", "demo");
+    CliRun changed = guild("verify", "demo");
     assertThat(changed.status()).isEqualTo(1);
     assertThat(changed.out()).contains("changed  demo@1 README.txt").doesNotContain("other@1");
     assertThat(changed.err()).startsWith("guild: 1 file(s) differ").contains(pkg.resolve("README.txt").toString());
 
     Files.delete(pkg.resolve("data/part-0.txt"));
     Files.writeString(pkg.resolve("added.txt"), "new");
-    Run all = guild("verify");
+    CliRun all = guild("verify");
     assertThat(all.status()).isEqualTo(1);
     assertThat(all.out()).contains("missing  demo@1 data/part-0.txt").contains("extra    demo@1 added.txt")
         .contains("ok       other@1");
@@ -115,10 +101,12 @@ class StoreCommandsTest {
 
   @Test
   void installingByNameWithoutMirrorsFailsWithOneClearLine() {
-    Run r = guild("install", "fashion-mnist>=1.0");
+    CliRun r = guild("install", "fashion-mnist>=1.0");
     assertThat(r.status()).isEqualTo(1);
     assertThat(r.err().trim()).doesNotContain("\n")
-        .startsWith("guild: cannot install 'fashion-mnist>=1.0': no mirror is configured");
+        .startsWith("guild: cannot install 'fashion-mnist>=1.0': no mirror is configured")
+        .contains("package fashion-mnist (requested) was not found in the installed packages")
+        .doesNotContain("((");
   }
 
   @Test
@@ -129,7 +117,7 @@ class StoreCommandsTest {
 
   @Test
   void infoOnAPackageThatIsNotInstalledSaysSo() {
-    Run r = guild("info", "ghost");
+    CliRun r = guild("info", "ghost");
     assertThat(r.status()).isEqualTo(1);
     assertThat(r.err()).startsWith("guild: package 'ghost' is not installed in " + tmp.resolve("home"));
   }
