@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Supplier;
+import org.bytedeco.javacpp.Pointer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -73,6 +74,33 @@ class HostileRequestsTest {
       Http.Reply good = Http.post(base, PREDICT, GOOD);
       assertThat(good.status()).isEqualTo(200);
       assertThat(good.json()).isEqualTo(Http.parse("{\"predictions\": [2.5, 3.0, 4.5]}"));
+    }
+  }
+
+  /**
+   * Requests that TensorFlow itself refuses (garbage serialized Examples, a missing feature) after
+   * their input tensors were made, and good ones, leave no native tensor behind: JavaCPP's count
+   * of live native pointers is back where it was.
+   */
+  @Test
+  void requestsThatFailInsideTensorFlowFreeEveryNativeTensor() {
+    try (ModelServer server = ModelServer.builder().threads(4).start()) {
+      server.add("half_plus_two", Http.tfServing().resolve("saved_model_half_plus_two_cpu"));
+      URI base = server.uri();
+      String garbage = "{\"signature_name\": \"regress_x_to_y\", \"instances\": [{\"b64\": \""
+          + Base64.getEncoder().encodeToString("not an Example".getBytes(StandardCharsets.UTF_8)) + "\"}]}";
+      String missing = "{\"signature_name\": \"regress_x_to_y\", \"examples\": [{\"y\": 1.0}]}";
+      Runnable round = () -> {
+        assertThat(Http.post(base, PREDICT, garbage).status()).isEqualTo(400);
+        assertThat(Http.post(base, "/v1/models/half_plus_two:regress", missing).status()).isEqualTo(400);
+        assertThat(Http.post(base, PREDICT, GOOD).status()).isEqualTo(200);
+      };
+      round.run(); // warm up: TensorFlow's own one-time allocations
+      long before = Pointer.totalCount();
+      for (int i = 0; i < 200; i++) {
+        round.run();
+      }
+      assertThat(Pointer.totalCount()).isLessThanOrEqualTo(before);
     }
   }
 
