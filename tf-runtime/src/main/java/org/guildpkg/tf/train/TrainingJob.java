@@ -90,18 +90,17 @@ public final class TrainingJob {
       flags = Flags.resolve(specs, req.flagValues());
     }
     // Compile before making a run folder, so that a compile error leaves no empty run behind.
-    ModelCode code = null;
-    if (descriptor != null) {
-      code = ProjectCompiler.compile(
-          req.project().get(), descriptor, req.project().get().resolve(".guild/classes"));
-    }
+    ProjectCompiler.Compiled compiled = descriptor == null ? null : ProjectCompiler.compile(
+        req.project().get(), descriptor, req.project().get().resolve(".guild/classes"));
     int batch = flags.getInt("batch_size", 100);
     long seed = flags.getInt("seed", 1);
     RunFolder run = RunFolder.create(req.runsDir());
     run.writeFlags(flags);
-    try (TrainableModel model = code != null
-        ? TrainableModel.build(code, flags, req.train().spec(), seed)
-        : TrainableModel.load(req.baseModel().get())) {
+    // The graph needs the project's classes only while it is built; the loader closes after.
+    try (compiled;
+        TrainableModel model = compiled != null
+            ? TrainableModel.build(compiled.code(), flags, req.train().spec(), seed)
+            : TrainableModel.load(req.baseModel().get())) {
       Trainer trainer = Trainer.on(model, req.train()).batchSize(batch).seed(seed);
       if (req.steps().isPresent()) {
         trainer.steps(req.steps().getAsLong());
