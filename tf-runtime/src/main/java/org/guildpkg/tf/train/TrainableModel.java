@@ -139,7 +139,12 @@ public final class TrainableModel implements AutoCloseable {
           evaluate.output("loss", evalLoss).output("accuracy", evalAccuracy)
               .output("classes", predicted).build());
       Session s = new Session(g);
-      s.initialize();
+      try {
+        s.initialize();
+      } catch (RuntimeException e) {
+        s.close();
+        throw e;
+      }
       return new TrainableModel(g, null, s, sigs);
     } catch (RuntimeException e) {
       g.close();

@@ -94,9 +94,7 @@ public final class TrainingJob {
         req.project().get(), descriptor, req.project().get().resolve(".guild/classes"));
     int batch = flags.getInt("batch_size", 100);
     long seed = flags.getInt("seed", 1);
-    RunFolder run = RunFolder.create(req.runsDir());
-    run.writeFlags(flags);
-    // The graph needs the project's classes only while it is built; the loader closes after.
+    // The loader of the project's classes closes with the model, at the end of the run.
     try (compiled;
         TrainableModel model = compiled != null
             ? TrainableModel.build(compiled.code(), flags, req.train().spec(), seed)
@@ -107,28 +105,41 @@ public final class TrainingJob {
       } else {
         trainer.epochs(req.epochs().orElse(flags.getInt("epochs", 1)));
       }
+      // Only now, with the model built and the trainer set up, make the run folder; a failure
+      // before its first checkpoint removes it, so no half run is left behind.
+      RunFolder run = RunFolder.create(req.runsDir());
       ObjectNode info = JsonNodeFactory.instance.objectNode();
-      info.put("id", run.id());
-      info.put("status", "running");
-      info.put("started", Instant.now().toString());
-      info.set("source", req.source().toJson());
-      if (descriptor != null) {
-        info.put("model_class", descriptor.modelClass());
+      try {
+        run.writeFlags(flags);
+        info.put("id", run.id());
+        info.put("status", "running");
+        info.put("started", Instant.now().toString());
+        info.set("source", req.source().toJson());
+        if (descriptor != null) {
+          info.put("model_class", descriptor.modelClass());
+        }
+        req.baseModel().ifPresent(p -> info.put("base_model", p.toString()));
+        info.set("dataset", req.dataset().toJson());
+        info.put("dataset_spec", req.datasetSpec());
+        ArrayNode classes = info.putArray("classes");
+        req.train().classes().forEach(classes::add);
+        info.put("batch_size", batch);
+        info.put("seed", seed);
+        info.put("total_steps", trainer.totalSteps());
+        info.put("steps", 0);
+        info.put("checkpoint_every", req.checkpointEvery());
+        run.writeInfo(info);
+        trainer.checkpoints(run.checkpoints(), req.checkpointEvery());
+        // Step 0 too, so that every run can resume without its source code.
+        trainer.checkpoint(0);
+      } catch (RuntimeException e) {
+        try {
+          TrainableModel.deleteTree(run.path());
+        } catch (java.io.IOException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+        throw e;
       }
-      req.baseModel().ifPresent(p -> info.put("base_model", p.toString()));
-      info.set("dataset", req.dataset().toJson());
-      info.put("dataset_spec", req.datasetSpec());
-      ArrayNode classes = info.putArray("classes");
-      req.train().classes().forEach(classes::add);
-      info.put("batch_size", batch);
-      info.put("seed", seed);
-      info.put("total_steps", trainer.totalSteps());
-      info.put("steps", 0);
-      info.put("checkpoint_every", req.checkpointEvery());
-      run.writeInfo(info);
-      trainer.checkpoints(run.checkpoints(), req.checkpointEvery());
-      // Step 0 too, so that every run can resume without its source code.
-      trainer.checkpoint(0);
       return finish(run, model, trainer, info, listeners);
     }
   }
