@@ -19,7 +19,7 @@ import org.guildpkg.GuildException;
  * the model, record metrics; or continue a run from its last checkpoint. {@code guild train} and
  * {@code guild demo} use it.
  */
-public final class TrainingJob {
+final class TrainingJob {
   /** Flags the trainer itself reads; a fine-tuned model takes only these. */
   static final Map<String, FlagSpec> TRAINER_FLAGS = Map.of(
       "batch_size", new FlagSpec("batch_size", "100", FlagType.INT, "Examples per training step."),
