@@ -59,7 +59,8 @@ public final class TrainConvnetBenchmark {
     InMemoryExamples test = idx("t10k");
     ModelDescriptor d = ModelDescriptor.read(src);
     Path classes = Files.createTempDirectory("bench-classes");
-    ModelCode code = ProjectCompiler.compile(src, d, classes);
+    ProjectCompiler.Compiled compiled = ProjectCompiler.compile(src, d, classes); // for the whole run
+    ModelCode code = compiled.code();
     Flags flags = Flags.resolve(d.flags(), Map.of());
 
     int rounds = 3;

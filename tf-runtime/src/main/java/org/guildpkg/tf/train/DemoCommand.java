@@ -75,7 +75,7 @@ public final class DemoCommand implements Callable<Integer> {
     if (!packages.resolve(source).resolve("model.json").toFile().isFile()) {
       throw new GuildException("no source package " + source + " in " + packages);
     }
-    ensureFashionMnist(out);
+    ensureFashionMnist();
     say("Guild demo in " + work + " (home " + home + "); mirror file://" + mirror);
     // The mirror, its key and the project stay between demo runs (a mirror's index serial only
     // grows, and each run trains a new model version); the archives are rebuilt.
@@ -164,8 +164,8 @@ public final class DemoCommand implements Callable<Integer> {
     out.flush();
   }
 
-  private void ensureFashionMnist(PrintWriter out) throws IOException {
-    if (Files.isRegularFile(FASHION_MNIST.resolve("t10k-labels-idx1-ubyte.gz"))) {
+  private void ensureFashionMnist() throws IOException {
+    if (hasFashionMnist(FASHION_MNIST)) {
       return;
     }
     boolean root = "root".equals(System.getProperty("user.name"));
@@ -174,16 +174,30 @@ public final class DemoCommand implements Callable<Integer> {
       try {
         Process p = new ProcessBuilder("apt-get", "install", "-y", "-q", "dataset-fashion-mnist")
             .redirectErrorStream(true).start();
-        p.getInputStream().transferTo(System.err);
-        if (p.waitFor() == 0 && Files.isRegularFile(FASHION_MNIST.resolve("t10k-labels-idx1-ubyte.gz"))) {
-          return;
+        try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()))) {
+          lines.lines().forEach(l -> parent.err().println("    " + l));
         }
+        parent.err().flush();
+        p.waitFor();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
     }
-    throw new GuildException("Fashion-MNIST is not in " + FASHION_MNIST
-        + ": install it with 'sudo apt-get install dataset-fashion-mnist' and run guild demo again");
+    requireFashionMnist(FASHION_MNIST);
+  }
+
+  private static boolean hasFashionMnist(Path dir) {
+    return java.util.stream.Stream.of("train", "t10k")
+        .flatMap(split -> java.util.stream.Stream.of(split + "-images-idx3-ubyte.gz", split + "-labels-idx1-ubyte.gz"))
+        .allMatch(f -> Files.isRegularFile(dir.resolve(f)));
+  }
+
+  /** Fails with how to get Debian's Fashion-MNIST files when {@code dir} lacks them. */
+  static void requireFashionMnist(Path dir) {
+    if (!hasFashionMnist(dir)) {
+      throw new GuildException("Fashion-MNIST is not in " + dir
+          + ": install it with 'sudo apt-get install dataset-fashion-mnist' and run guild demo again");
+    }
   }
 
   private void say(String what) {

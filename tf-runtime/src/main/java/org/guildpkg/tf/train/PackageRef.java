@@ -12,7 +12,7 @@ import java.util.Optional;
  * @param name the package name, or a folder's name for an unpackaged project
  * @param version the package version, or {@code "0"} for an unpackaged project
  */
-public record PackageRef(String name, String version) {
+record PackageRef(String name, String version) {
   /** The {@code {"name": ..., "version": ...}} form. */
   public ObjectNode toJson() {
     ObjectNode o = JsonNodeFactory.instance.objectNode();

@@ -29,6 +29,12 @@ import org.slf4j.LoggerFactory;
  * Compiles a model project's {@code .java} files in-process with the JDK's compiler, against the
  * library's own class path, and loads its {@link ModelCode} in a child class loader: a user edits
  * a source file and trains with no build step.
+ *
+ * <pre>{@code
+ * try (ProjectCompiler.Compiled c = ProjectCompiler.compile(project, descriptor, classes)) {
+ *   TrainableModel m = TrainableModel.build(c.code(), flags, spec, seed);
+ * }
+ * }</pre>
  */
 public final class ProjectCompiler {
   private static final Logger log = LoggerFactory.getLogger(ProjectCompiler.class);
@@ -36,15 +42,40 @@ public final class ProjectCompiler {
   private ProjectCompiler() {}
 
   /**
+   * A project's compiled model code and the class loader that holds its classes; closing it
+   * closes the loader (a graph built from the code stays usable: it no longer needs the classes).
+   */
+  public static final class Compiled implements AutoCloseable {
+    private final ModelCode code;
+    private final URLClassLoader loader;
+
+    private Compiled(ModelCode code, URLClassLoader loader) {
+      this.code = code;
+      this.loader = loader;
+    }
+
+    /** The instance of the class that {@code model.json} names. */
+    public ModelCode code() {
+      return code;
+    }
+
+    /** Closes the class loader of the project's classes. */
+    @Override
+    public void close() {
+      closeQuietly(loader);
+    }
+  }
+
+  /**
    * Compiles every {@code .java} file under {@code project} (except in {@code runs/} and
    * dot-folders) into {@code classes} and creates the {@link ModelCode} named by
-   * {@code model.json}.
+   * {@code model.json}; the caller closes the result.
    *
    * @throws CompileException listing each error as {@code file:line: message}, file relative to
    *     the project
    * @throws GuildException when no JDK compiler is present or the class is not a ModelCode
    */
-  public static ModelCode compile(Path project, ModelDescriptor descriptor, Path classes) {
+  public static Compiled compile(Path project, ModelDescriptor descriptor, Path classes) {
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
     if (javac == null) {
       throw new GuildException(
@@ -86,30 +117,43 @@ public final class ProjectCompiler {
     return instantiate(descriptor.modelClass(), classes, project);
   }
 
-  private static ModelCode instantiate(String name, Path classes, Path project) {
+  private static Compiled instantiate(String name, Path classes, Path project) {
     URLClassLoader loader;
     try {
       loader = new URLClassLoader(new URL[] {classes.toUri().toURL()}, ModelCode.class.getClassLoader());
     } catch (MalformedURLException e) {
       throw new GuildException(classes + ": bad class folder", e);
     }
-    Class<?> c;
     try {
-      c = Class.forName(name, true, loader);
-    } catch (ClassNotFoundException e) {
-      throw new GuildException(
-          project.resolve(ModelDescriptor.FILE) + ": model class '" + name
-              + "' is not among the project's sources");
+      Class<?> c;
+      try {
+        c = Class.forName(name, true, loader);
+      } catch (ClassNotFoundException e) {
+        throw new GuildException(
+            project.resolve(ModelDescriptor.FILE) + ": model class '" + name
+                + "' is not among the project's sources");
+      }
+      if (!ModelCode.class.isAssignableFrom(c)) {
+        throw new GuildException(
+            name + " (" + project + ") does not implement " + ModelCode.class.getName());
+      }
+      try {
+        return new Compiled((ModelCode) c.getConstructor().newInstance(), loader);
+      } catch (ReflectiveOperationException e) {
+        throw new GuildException(
+            name + " (" + project + ") needs a public no-argument constructor: " + e, e);
+      }
+    } catch (RuntimeException | LinkageError e) {
+      closeQuietly(loader);
+      throw e;
     }
-    if (!ModelCode.class.isAssignableFrom(c)) {
-      throw new GuildException(
-          name + " (" + project + ") does not implement " + ModelCode.class.getName());
-    }
+  }
+
+  private static void closeQuietly(URLClassLoader loader) {
     try {
-      return (ModelCode) c.getConstructor().newInstance();
-    } catch (ReflectiveOperationException e) {
-      throw new GuildException(
-          name + " (" + project + ") needs a public no-argument constructor: " + e, e);
+      loader.close();
+    } catch (IOException e) {
+      log.debug("cannot close the class loader of {}", loader, e);
     }
   }
 

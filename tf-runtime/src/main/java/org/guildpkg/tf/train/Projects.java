@@ -15,7 +15,7 @@ import org.guildpkg.spec.PackageType;
  * {@code model.json}, the Java sources, {@code .guild/source.json} (which package they came
  * from) and the {@code runs/} of {@code guild train}.
  */
-public final class Projects {
+final class Projects {
   /** Files of a package folder that a project does not copy. */
   private static final Set<String> SKIP = Set.of("GuildPkg", "packager", "runs");
 

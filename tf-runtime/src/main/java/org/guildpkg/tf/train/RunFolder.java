@@ -23,7 +23,7 @@ import org.guildpkg.GuildException;
  * {@code checkpoints/step-N/}, the exported trainable SavedModel in {@code model/}, and
  * {@code metrics.json}. Every JSON file is replaced atomically.
  */
-public final class RunFolder {
+final class RunFolder {
   static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private final String id;

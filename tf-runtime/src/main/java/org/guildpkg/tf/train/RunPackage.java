@@ -18,7 +18,7 @@ import org.guildpkg.GuildException;
  * (or {@code guild package --run ID}) builds the model package {@code SOURCE+DATASET}, for
  * example {@code fashion-mnist-convnet+fashion-mnist}, with no further step.
  */
-public final class RunPackage {
+final class RunPackage {
   /** The file that carries lineage, metrics and classes into the package. */
   public static final String TRAINING_FILE = "training.json";
 

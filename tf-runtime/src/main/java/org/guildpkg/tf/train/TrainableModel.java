@@ -27,7 +27,6 @@ import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt64;
 import org.tensorflow.types.TUint8;
-import org.tensorflow.types.family.TType;
 
 /**
  * A classifier with the three signatures of the model interface ({@code serving_default},
@@ -139,7 +138,12 @@ public final class TrainableModel implements AutoCloseable {
           evaluate.output("loss", evalLoss).output("accuracy", evalAccuracy)
               .output("classes", predicted).build());
       Session s = new Session(g);
-      s.initialize();
+      try {
+        s.initialize();
+      } catch (RuntimeException e) {
+        s.close();
+        throw e;
+      }
       return new TrainableModel(g, null, s, sigs);
     } catch (RuntimeException e) {
       g.close();
@@ -306,10 +310,6 @@ public final class TrainableModel implements AutoCloseable {
     return session.run(s, in);
   }
 
-  static Optional<Float> scalar(Result r, String name) {
-    return r.get(name).map(t -> ((TFloat32) t).getFloat());
-  }
-
   /**
    * Writes the model with its current variables as a SavedModel into {@code dir}, which must not
    * exist; it appears whole or not at all (written next to it, then renamed).
@@ -347,11 +347,6 @@ public final class TrainableModel implements AutoCloseable {
         Files.delete(q);
       }
     }
-  }
-
-  /** Casts a tensor of a known type; a helper for readers of {@link #run} results. */
-  static <T extends TType> T as(Tensor t, Class<T> type) {
-    return type.cast(t);
   }
 
   @Override

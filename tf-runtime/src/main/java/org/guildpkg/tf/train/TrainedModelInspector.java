@@ -13,7 +13,7 @@ import org.guildpkg.spi.PackageInspector;
 /**
  * Copies a trained model package's lineage, metrics and class names from its
  * {@code training.json} (written by {@code guild train} and {@code guild evaluate}, see
- * {@link RunPackage}) into the manifest's interface data while it is packed.
+ * {@code RunPackage}) into the manifest's interface data while it is packed.
  */
 public final class TrainedModelInspector implements PackageInspector {
   /** Creates the inspector; {@link java.util.ServiceLoader} calls this. */

@@ -19,7 +19,7 @@ import org.guildpkg.GuildException;
  * the model, record metrics; or continue a run from its last checkpoint. {@code guild train} and
  * {@code guild demo} use it.
  */
-public final class TrainingJob {
+final class TrainingJob {
   /** Flags the trainer itself reads; a fine-tuned model takes only these. */
   static final Map<String, FlagSpec> TRAINER_FLAGS = Map.of(
       "batch_size", new FlagSpec("batch_size", "100", FlagType.INT, "Examples per training step."),
@@ -90,46 +90,56 @@ public final class TrainingJob {
       flags = Flags.resolve(specs, req.flagValues());
     }
     // Compile before making a run folder, so that a compile error leaves no empty run behind.
-    ModelCode code = null;
-    if (descriptor != null) {
-      code = ProjectCompiler.compile(
-          req.project().get(), descriptor, req.project().get().resolve(".guild/classes"));
-    }
+    ProjectCompiler.Compiled compiled = descriptor == null ? null : ProjectCompiler.compile(
+        req.project().get(), descriptor, req.project().get().resolve(".guild/classes"));
     int batch = flags.getInt("batch_size", 100);
     long seed = flags.getInt("seed", 1);
-    RunFolder run = RunFolder.create(req.runsDir());
-    run.writeFlags(flags);
-    try (TrainableModel model = code != null
-        ? TrainableModel.build(code, flags, req.train().spec(), seed)
-        : TrainableModel.load(req.baseModel().get())) {
+    // The loader of the project's classes closes with the model, at the end of the run.
+    try (compiled;
+        TrainableModel model = compiled != null
+            ? TrainableModel.build(compiled.code(), flags, req.train().spec(), seed)
+            : TrainableModel.load(req.baseModel().get())) {
       Trainer trainer = Trainer.on(model, req.train()).batchSize(batch).seed(seed);
       if (req.steps().isPresent()) {
         trainer.steps(req.steps().getAsLong());
       } else {
         trainer.epochs(req.epochs().orElse(flags.getInt("epochs", 1)));
       }
+      // Only now, with the model built and the trainer set up, make the run folder; a failure
+      // before its first checkpoint removes it, so no half run is left behind.
+      RunFolder run = RunFolder.create(req.runsDir());
       ObjectNode info = JsonNodeFactory.instance.objectNode();
-      info.put("id", run.id());
-      info.put("status", "running");
-      info.put("started", Instant.now().toString());
-      info.set("source", req.source().toJson());
-      if (descriptor != null) {
-        info.put("model_class", descriptor.modelClass());
+      try {
+        run.writeFlags(flags);
+        info.put("id", run.id());
+        info.put("status", "running");
+        info.put("started", Instant.now().toString());
+        info.set("source", req.source().toJson());
+        if (descriptor != null) {
+          info.put("model_class", descriptor.modelClass());
+        }
+        req.baseModel().ifPresent(p -> info.put("base_model", p.toString()));
+        info.set("dataset", req.dataset().toJson());
+        info.put("dataset_spec", req.datasetSpec());
+        ArrayNode classes = info.putArray("classes");
+        req.train().classes().forEach(classes::add);
+        info.put("batch_size", batch);
+        info.put("seed", seed);
+        info.put("total_steps", trainer.totalSteps());
+        info.put("steps", 0);
+        info.put("checkpoint_every", req.checkpointEvery());
+        run.writeInfo(info);
+        trainer.checkpoints(run.checkpoints(), req.checkpointEvery());
+        // Step 0 too, so that every run can resume without its source code.
+        trainer.checkpoint(0);
+      } catch (RuntimeException e) {
+        try {
+          TrainableModel.deleteTree(run.path());
+        } catch (java.io.IOException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+        throw e;
       }
-      req.baseModel().ifPresent(p -> info.put("base_model", p.toString()));
-      info.set("dataset", req.dataset().toJson());
-      info.put("dataset_spec", req.datasetSpec());
-      ArrayNode classes = info.putArray("classes");
-      req.train().classes().forEach(classes::add);
-      info.put("batch_size", batch);
-      info.put("seed", seed);
-      info.put("total_steps", trainer.totalSteps());
-      info.put("steps", 0);
-      info.put("checkpoint_every", req.checkpointEvery());
-      run.writeInfo(info);
-      trainer.checkpoints(run.checkpoints(), req.checkpointEvery());
-      // Step 0 too, so that every run can resume without its source code.
-      trainer.checkpoint(0);
       return finish(run, model, trainer, info, listeners);
     }
   }

@@ -1,9 +1,11 @@
 package org.guildpkg.tf.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.guildpkg.tf.train.InitCommandTest.guild;
 
 import java.nio.file.Path;
+import org.guildpkg.GuildException;
 import org.guildpkg.GuildPackage;
 import org.guildpkg.GuildPackages;
 import org.junit.jupiter.api.Test;
@@ -31,5 +33,14 @@ class DemoCommandTest {
         "--images", "2", "--examples", TrainableModelTest.examples().toString());
     assertThat(again.status()).as(again.err()).isZero();
     assertThat(again.out()).contains("model fashion-mnist-softmax+fashion-mnist@1.0.2:");
+  }
+
+  @Test
+  void missingFashionMnistFilesSayHowToGetThem(@TempDir Path tmp) {
+    assertThatThrownBy(() -> DemoCommand.requireFashionMnist(tmp))
+        .isInstanceOf(GuildException.class)
+        .hasMessage("Fashion-MNIST is not in " + tmp
+            + ": install it with 'sudo apt-get install dataset-fashion-mnist' and run guild demo again");
+    DemoCommand.requireFashionMnist(DemoCommand.FASHION_MNIST); // Debian's files are there here
   }
 }

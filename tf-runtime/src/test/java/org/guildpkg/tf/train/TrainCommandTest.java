@@ -155,4 +155,23 @@ class TrainCommandTest {
     assertThat(broken.err()).containsPattern("FashionMnistSoftmax\\.java:\\d+: cannot find symbol");
     assertThat(p.resolve("runs")).doesNotExist();
   }
+
+  @Test
+  void anUnknownRunAndAMissingDatasetAreOneLineEachAndMakeNoRun(@TempDir Path tmp) throws Exception {
+    Path home = tmp.resolve("home");
+    Path p = tmp.resolve("p");
+    guild(home, "init", "--template", InitCommandTest.template("fashion-mnist-softmax-src"), p.toString());
+    InitCommandTest.Outcome run = guild(home, "evaluate", "-C", p.toString(), "7");
+    assertThat(run.status()).isEqualTo(1);
+    assertThat(run.err()).isEqualTo(
+        "guild: no run '7' in " + p.resolve("runs") + "; runs: none" + System.lineSeparator());
+    InitCommandTest.Outcome resume = guild(home, "train", "-C", p.toString(), "--resume", "7");
+    assertThat(resume.status()).isEqualTo(1);
+    assertThat(resume.err()).isEqualTo(run.err());
+
+    InitCommandTest.Outcome data = guild(home, "--offline", "train", "-C", p.toString(), "--dataset", "no-such-dataset");
+    assertThat(data.status()).isEqualTo(1);
+    assertThat(data.err()).startsWith("guild: ").contains("no-such-dataset").hasLineCount(1);
+    assertThat(p.resolve("runs")).doesNotExist();
+  }
 }

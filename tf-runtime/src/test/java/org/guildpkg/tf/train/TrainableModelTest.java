@@ -3,7 +3,10 @@ package org.guildpkg.tf.train;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tensorflow.Result;
@@ -18,9 +21,19 @@ class TrainableModelTest {
     return Path.of(System.getProperty("guild.repoRoot", "..")).resolve("examples/packages");
   }
 
-  static ModelCode compiled(String pkg, Path classes) {
+  private final List<ProjectCompiler.Compiled> loaders = new ArrayList<>();
+
+  @AfterEach
+  void closeClassLoaders() {
+    loaders.forEach(ProjectCompiler.Compiled::close);
+  }
+
+  /** Compiles an example source package; its class loader is closed after the test. */
+  ModelCode compiled(String pkg, Path classes) {
     Path dir = examples().resolve(pkg);
-    return ProjectCompiler.compile(dir, ModelDescriptor.read(dir), classes);
+    ProjectCompiler.Compiled c = ProjectCompiler.compile(dir, ModelDescriptor.read(dir), classes);
+    loaders.add(c);
+    return c.code();
   }
 
   static Flags defaults(String pkg) {

@@ -165,4 +165,15 @@ class TrainingJobTest {
         });
     assertThat(RunFolder.ids(Projects.runs(project))).isEmpty();
   }
+
+  @Test
+  void modelCodeThatBuildsTheWrongGraphIsAClearErrorAndMakesNoRun(@TempDir Path tmp) throws Exception {
+    Path project = project(tmp, "fashion-mnist-softmax-src");
+    Path src = project.resolve("FashionMnistSoftmax.java");
+    Files.writeString(src, Files.readString(src).replace("net.numClasses()", "3"));
+    assertThatThrownBy(() -> TrainingJob.start(request(project, Map.of(), 10, 10), List.of()))
+        .isInstanceOf(GuildException.class)
+        .hasMessageContaining("FashionMnistSoftmax.logits returned shape [-1, 3]; it must be [-1, 10]");
+    assertThat(RunFolder.ids(Projects.runs(project))).isEmpty();
+  }
 }
