@@ -74,6 +74,12 @@ final class ServeCommand implements Callable<Integer> {
       + " accepted; larger ones get 413 (default: ${DEFAULT-VALUE}, 16 MiB).")
   long maxBody = ModelServer.DEFAULT_MAX_BODY_BYTES;
 
+  @Option(names = "--max-in-flight", paramLabel = "BYTES", description = "The most request-body"
+      + " bytes handled at once, across all requests; a request that would pass it waits up to 2 s"
+      + " for others to finish, then gets 503 with Retry-After: 1 (default: a 32nd of the maximum"
+      + " heap, -Xmx; a body takes up to about 5 times its size in heap while handled).")
+  Long maxInFlight;
+
   @Option(names = "--threads", paramLabel = "N", description = "Request threads (default: four per"
       + " processor, at least 8).")
   Integer threads;
@@ -89,6 +95,9 @@ final class ServeCommand implements Callable<Integer> {
     ModelServer.Builder b = ModelServer.builder().host(host).port(port).maxBodyBytes(maxBody);
     if (threads != null) {
       b.threads(threads);
+    }
+    if (maxInFlight != null) {
+      b.maxInFlightBytes(maxInFlight);
     }
     if (batching) {
       b.batching(new ModelServer.Batching(maxBatchSize, Duration.ofNanos(batchTimeoutMicros * 1000)));

@@ -31,6 +31,8 @@ final class JsonTensors {
   /** Float64 holds integers up to 2^53 exactly. */
   private static final long MAX_EXACT_DOUBLE = (1L << 53) - 1;
   private static final int MAX_ECHO = 120;
+  /** The most values made room for before they are read: 4 Mi (16 MiB of floats). */
+  private static final int MAX_PRESIZE = 1 << 22;
 
   private JsonTensors() {}
 
@@ -58,7 +60,7 @@ final class JsonTensors {
           Map.Entry<String, JsonNode> kv = it.next();
           keys.add(kv.getKey());
           try {
-            addInstanceItem(kv.getValue(), kv.getKey(), inputs, columns);
+            addInstanceItem(kv.getValue(), kv.getKey(), inputs, columns, instances.size());
           } catch (ApiException e) {
             throw ApiException.badRequest("Failed to process element: " + item + " key: "
                 + kv.getKey() + " of 'instances' list. Error: " + e.getMessage());
@@ -76,7 +78,7 @@ final class JsonTensors {
         }
         String name = inputs.keySet().iterator().next();
         try {
-          addInstanceItem(elem, name, inputs, columns);
+          addInstanceItem(elem, name, inputs, columns, instances.size());
         } catch (ApiException e) {
           throw ApiException.badRequest("Failed to process element: " + item
               + " of 'instances' list. Error: " + e.getMessage());
@@ -121,7 +123,7 @@ final class JsonTensors {
   /** One tensor from a JSON value: a scalar, or lists nested as deep as the tensor's rank. */
   static HostTensor tensor(JsonNode value, DataType dtype) {
     long[] shape = denseShape(value);
-    Values values = Values.of(dtype);
+    Values values = Values.of(dtype, count(shape));
     fill(value, 0, shape, values);
     return new HostTensor(dtype, shape, values.array());
   }
@@ -132,20 +134,21 @@ final class JsonTensors {
     long[] itemShape;
     int itemSize = -1;
 
-    Column(DataType dtype) {
+    Column(DataType dtype, long expected) {
       this.dtype = dtype;
-      this.values = Values.of(dtype);
+      this.values = Values.of(dtype, expected);
     }
   }
 
   private static void addInstanceItem(
-      JsonNode item, String name, Map<String, TensorSpec> inputs, Map<String, Column> columns) {
+      JsonNode item, String name, Map<String, TensorSpec> inputs, Map<String, Column> columns,
+      int rows) {
     TensorSpec spec = inputs.get(name);
     if (spec == null) {
       throw ApiException.badRequest("JSON object: does not have named input: " + name);
     }
-    Column c = columns.computeIfAbsent(name, n -> new Column(spec.dataType()));
     long[] shape = denseShape(item);
+    Column c = columns.computeIfAbsent(name, n -> new Column(spec.dataType(), count(shape) * rows));
     int before = c.values.size();
     fill(item, 0, shape, c.values);
     int size = c.values.size() - before;
@@ -158,6 +161,15 @@ final class JsonTensors {
       throw ApiException.badRequest(
           "Expecting shape " + shapeText(c.itemShape) + " but got: " + shapeText(shape));
     }
+  }
+
+  /** The number of values a dense tensor of {@code shape} holds, saturated at Long.MAX_VALUE. */
+  private static long count(long[] shape) {
+    long n = 1;
+    for (long d : shape) {
+      n = d != 0 && n > Long.MAX_VALUE / d ? Long.MAX_VALUE : n * d;
+    }
+    return n;
   }
 
   /** The shape that the first element at each level implies, as TensorFlow Serving reads it. */
@@ -291,39 +303,35 @@ final class JsonTensors {
   }
 
   /**
-   * The leaf values of one tensor in the order they come, checked and turned into the dtype's
-   * array at the end.
+   * The leaf values of one tensor in the order they come, checked (so errors name the element) and
+   * stored at once in a growing array of the dtype's primitive type: a body's tensors take no more
+   * heap than their values.
    */
   private static final class Values {
     final DataType dtype;
-    final List<JsonNode> leaves = new ArrayList<>();
+    private Object buf;
+    private int n;
 
-    private Values(DataType dtype) {
+    private Values(DataType dtype, int capacity) {
       this.dtype = dtype;
+      this.buf = newArray(dtype, capacity);
     }
 
-    static Values of(DataType t) {
+    /**
+     * Values of a dtype, with room for the {@code expected} values a dense tensor of the first
+     * element's shape holds (so that the array is made once, not grown and copied), but no more
+     * than {@link #MAX_PRESIZE}: a list that is not dense only claims its size.
+     */
+    static Values of(DataType t, long expected) {
       if (!HostTensor.canFeed(t)) {
         throw ApiException.badRequest(
             "Conversion of JSON values to type: " + typeName(t) + " is not supported");
       }
-      return new Values(t);
+      return new Values(t, (int) Math.max(1, Math.min(expected, MAX_PRESIZE)));
     }
 
-    int size() {
-      return leaves.size();
-    }
-
-    /** Checks a leaf against the dtype (so errors name the element) and keeps it. */
-    void add(JsonNode v) {
-      put(null, 0, v);
-      leaves.add(v);
-    }
-
-    /** The values as the array {@link HostTensor} holds for the dtype. */
-    Object array() {
-      int n = leaves.size();
-      Object a = switch (dtype) {
+    private static Object newArray(DataType t, int n) {
+      return switch (t) {
         case DT_FLOAT -> new float[n];
         case DT_DOUBLE -> new double[n];
         case DT_INT32, DT_UINT8 -> new int[n];
@@ -331,13 +339,40 @@ final class JsonTensors {
         case DT_BOOL -> new boolean[n];
         default -> new byte[n][];
       };
-      for (int i = 0; i < n; i++) {
-        put(a, i, leaves.get(i));
+    }
+
+    int size() {
+      return n;
+    }
+
+    /** Checks a leaf against the dtype and appends it. */
+    void add(JsonNode v) {
+      int capacity = java.lang.reflect.Array.getLength(buf);
+      if (n == capacity) {
+        buf = copy(buf, capacity + (capacity >> 1) + 1);
       }
+      put(buf, n, v);
+      n++;
+    }
+
+    /** The values as the array {@link HostTensor} holds for the dtype. */
+    Object array() {
+      if (n == java.lang.reflect.Array.getLength(buf)) {
+        return buf;
+      }
+      Object a = copy(buf, n);
+      buf = newArray(dtype, 0);
+      n = 0;
       return a;
     }
 
-    /** Converts one leaf, and stores it at {@code a[i]} unless {@code a} is null. */
+    private Object copy(Object from, int length) {
+      Object to = newArray(dtype, length);
+      System.arraycopy(from, 0, to, 0, Math.min(n, length));
+      return to;
+    }
+
+    /** Converts one leaf and stores it at {@code a[i]}. */
     private void put(Object a, int i, JsonNode v) {
       if (v.isObject() && dtype != DataType.DT_STRING) {
         throw typeError(v, dtype);
@@ -345,39 +380,29 @@ final class JsonTensors {
       switch (dtype) {
         case DT_FLOAT -> {
           float f = exactFloat(number(v));
-          if (a != null) {
-            ((float[]) a)[i] = f;
-          }
+          ((float[]) a)[i] = f;
         }
         case DT_DOUBLE -> {
           double d = exactDouble(number(v));
-          if (a != null) {
-            ((double[]) a)[i] = d;
-          }
+          ((double[]) a)[i] = d;
         }
         case DT_INT32, DT_UINT8 -> {
           int x = integer(v);
-          if (a != null) {
-            ((int[]) a)[i] = x;
-          }
+          ((int[]) a)[i] = x;
         }
         case DT_INT64 -> {
           if (!v.isIntegralNumber() || !v.canConvertToLong()) {
             throw typeError(v, dtype);
           }
-          if (a != null) {
-            ((long[]) a)[i] = v.longValue();
-          }
+          ((long[]) a)[i] = v.longValue();
         }
         case DT_BOOL -> {
           if (!v.isBoolean()) {
             throw typeError(v, dtype);
           }
-          if (a != null) {
-            ((boolean[]) a)[i] = v.booleanValue();
-          }
+          ((boolean[]) a)[i] = v.booleanValue();
         }
-        default -> { // DT_STRING: base64 is decoded once, when the array is made
+        default -> { // DT_STRING
           if (v.isObject() && !isBase64(v)) {
             throw ApiException.badRequest(
                 "JSON Value: " + echo(v) + " not formatted correctly for base64 data");
@@ -385,11 +410,9 @@ final class JsonTensors {
           if (!v.isObject() && !v.isTextual()) {
             throw typeError(v, dtype);
           }
-          if (a != null) {
-            ((byte[][]) a)[i] = v.isObject()
-                ? decodeBase64(v)
-                : v.textValue().getBytes(StandardCharsets.UTF_8);
-          }
+          ((byte[][]) a)[i] = v.isObject()
+              ? decodeBase64(v)
+              : v.textValue().getBytes(StandardCharsets.UTF_8);
         }
       }
     }

@@ -48,7 +48,8 @@ import org.slf4j.LoggerFactory;
  * method is classify or regress, or that take one string input: TF2 exports mark every signature
  * predict). Errors are {@code {"error": "..."}} with 400 for a bad request,
  * 404 for an unknown model, version or label, 405 for a wrong method, 413 for a body over
- * {@link Builder#maxBodyBytes}, 415 for a compressed body.
+ * {@link Builder#maxBodyBytes}, 415 for a compressed body, 503 when the server is out of room
+ * (below).
  *
  * <p><b>Versions.</b> A model is served under its package's name, and each served package version
  * is one integer version of it, because TensorFlow Serving's API wants integers: a package version
@@ -68,6 +69,19 @@ import org.slf4j.LoggerFactory;
  * with 413 when its {@code Content-Length} says so, or as soon as a chunked body passes it, before
  * it is read whole; JSON nesting deeper than 64 and number literals longer than 100 characters are
  * refused while parsing. Requests run on a fixed pool of threads ({@link Builder#threads}).
+ *
+ * <p><b>Memory.</b> A request body takes up to about five times its size in heap while it is
+ * handled (its JSON tree and input tensor: measured 4.8 for 16 MiB of distinct decimals such as
+ * {@code 1234.5,}, 2.5 for {@code 1.0,} repeated), so the bodies handled at once may total at most {@link
+ * Builder#maxInFlightBytes} (default: {@link #defaultMaxInFlightBytes()}, a thirty-second of the
+ * maximum heap, so that they take at most about a sixth of it). A request that would pass it waits
+ * up to {@link #ADMISSION_WAIT} for others to finish, then gets 503 with {@code Retry-After: 1}
+ * (as TensorFlow Serving answers UNAVAILABLE, as when its batch queue is full: the server as a
+ * whole is busy, not this client over a rate, which 429 would say); its body is read and
+ * discarded, never kept. One request is always admitted when none is in flight, so a body up to
+ * the size limit is served even when it is larger than the budget. A chunked body, whose size is
+ * not known in advance, is counted as {@link Builder#maxBodyBytes} until it is read. Should the
+ * heap run out all the same, that request gets 503, the error is logged and the server goes on.
  */
 public final class ModelServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ModelServer.class);
@@ -84,9 +98,21 @@ public final class ModelServer implements AutoCloseable {
   /** The default limit of a request body: 16 MiB. */
   public static final long DEFAULT_MAX_BODY_BYTES = 16L << 20;
 
+  /** How long a request waits for room in the in-flight budget before it gets 503: 2 s. */
+  public static final Duration ADMISSION_WAIT = Duration.ofSeconds(2);
+
+  /**
+   * The default budget of request bodies in flight: a thirty-second of the JVM's maximum heap
+   * ({@code Runtime.maxMemory()}), so that the bodies being handled take about a sixth of it.
+   */
+  public static long defaultMaxInFlightBytes() {
+    return Math.max(1, Runtime.getRuntime().maxMemory() / 32);
+  }
+
   private final ModelRegistry registry = new ModelRegistry();
   private final RestApi api;
   private final long maxBodyBytes;
+  private final InFlightBudget budget;
   private final Optional<Batching> batching;
   private final HttpServer http;
   private final ThreadPoolExecutor pool;
@@ -127,6 +153,7 @@ public final class ModelServer implements AutoCloseable {
     private String host = "127.0.0.1";
     private int port = 0;
     private long maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
+    private long maxInFlightBytes = defaultMaxInFlightBytes();
     private int threads = Math.max(8, 4 * Runtime.getRuntime().availableProcessors());
     private Optional<Batching> batching = Optional.empty();
 
@@ -150,12 +177,26 @@ public final class ModelServer implements AutoCloseable {
       return this;
     }
 
-    /** The largest request body accepted (default 16 MiB); larger ones get 413. */
+    /** The largest request body accepted (default 16 MiB, at most 2 GiB); larger ones get 413. */
     public Builder maxBodyBytes(long bytes) {
-      if (bytes < 1) {
-        throw new IllegalArgumentException("maxBodyBytes must be >= 1: " + bytes);
+      if (bytes < 1 || bytes > Integer.MAX_VALUE - 8) {
+        throw new IllegalArgumentException("maxBodyBytes must be 1.." + (Integer.MAX_VALUE - 8)
+            + ": " + bytes);
       }
       this.maxBodyBytes = bytes;
+      return this;
+    }
+
+    /**
+     * The most request-body bytes handled at once, across all requests (default {@link
+     * ModelServer#defaultMaxInFlightBytes()}); a request that would pass it waits up to {@link
+     * ModelServer#ADMISSION_WAIT}, then gets 503. See the class documentation.
+     */
+    public Builder maxInFlightBytes(long bytes) {
+      if (bytes < 1) {
+        throw new IllegalArgumentException("maxInFlightBytes must be >= 1: " + bytes);
+      }
+      this.maxInFlightBytes = bytes;
       return this;
     }
 
@@ -186,6 +227,7 @@ public final class ModelServer implements AutoCloseable {
 
   private ModelServer(Builder b) {
     this.maxBodyBytes = b.maxBodyBytes;
+    this.budget = new InFlightBudget(b.maxInFlightBytes);
     this.batching = b.batching;
     this.api = new RestApi(registry, b.maxBodyBytes);
     AtomicInteger n = new AtomicInteger();
@@ -339,6 +381,16 @@ public final class ModelServer implements AutoCloseable {
     return maxBodyBytes;
   }
 
+  /** The budget of request-body bytes handled at once (see the class documentation). */
+  public long maxInFlightBytes() {
+    return budget.limit();
+  }
+
+  /** The request-body bytes being handled now. */
+  long inFlightBytes() {
+    return budget.inFlight();
+  }
+
   /** Stops listening, waits briefly for running requests, and closes the models it loaded. */
   @Override
   public void close() {
@@ -416,59 +468,123 @@ public final class ModelServer implements AutoCloseable {
   // ---- HTTP -----------------------------------------------------------------------------------
 
   private void exchange(HttpExchange ex) {
+    long admitted = 0;
     try {
       RestApi.Reply reply;
       boolean closeConnection = false;
       try {
-        byte[] body = readBody(ex);
+        long length = checkBody(ex);
+        long charge = length >= 0 ? length : maxBodyBytes;
+        if (!budget.acquire(charge, ADMISSION_WAIT)) {
+          // Read and drop the body so that the client, still sending, gets the answer, not a reset.
+          closeConnection = !drain(ex);
+          throw new ApiException(503, "The server is busy: request bodies of " + budget.inFlight()
+              + " bytes are being handled and this one of " + charge + " bytes would pass the"
+              + " in-flight budget of " + budget.limit() + " bytes; retry later (guild serve"
+              + " --max-in-flight, ModelServer.Builder.maxInFlightBytes)");
+        }
+        admitted = charge;
+        byte[] body = readBody(ex, length);
+        if (length < 0) {
+          budget.release(charge - body.length);
+          admitted = body.length;
+        }
         reply = api.handle(ex.getRequestMethod(), ex.getRequestURI().getRawPath(), body);
       } catch (ApiException e) {
-        closeConnection = e.status() == 413;
+        closeConnection |= e.status() == 413;
         reply = new RestApi.Reply(e.status(), api.error(e.getMessage()), Optional.empty());
+      } catch (OutOfMemoryError e) {
+        closeConnection = true;
+        reply = outOfMemory(ex, e);
       } catch (RuntimeException | StackOverflowError e) {
-        LOG.warn("request {} {} failed", ex.getRequestMethod(), ex.getRequestURI(), e);
-        reply = new RestApi.Reply(500, api.error("Internal error: " + e), Optional.empty());
+        if (causedByOutOfMemory(e)) { // as when try-with-resources wraps it while closing
+          closeConnection = true;
+          reply = outOfMemory(ex, e);
+        } else {
+          LOG.warn("request {} {} failed", ex.getRequestMethod(), ex.getRequestURI(), e);
+          reply = new RestApi.Reply(500, api.error("Internal error: " + e), Optional.empty());
+        }
       }
       ex.getResponseHeaders().set("Content-Type", "application/json");
       reply.allow().ifPresent(a -> ex.getResponseHeaders().set("Allow", a));
+      if (reply.status() == 503) {
+        ex.getResponseHeaders().set("Retry-After", "1");
+      }
       if (closeConnection) {
         ex.getResponseHeaders().set("Connection", "close");
       }
-      ex.sendResponseHeaders(reply.status(), reply.body().length);
+      ex.sendResponseHeaders(reply.status(), reply.body().size());
       try (OutputStream out = ex.getResponseBody()) {
-        out.write(reply.body());
+        reply.body().writeTo(out);
       }
     } catch (IOException e) {
       LOG.debug("client of {} {} went away: {}", ex.getRequestMethod(), ex.getRequestURI(),
           e.getMessage());
     } finally {
+      budget.release(admitted);
       ex.close();
     }
   }
 
-  /** The request body, refused with 413 as soon as it is known to pass the limit. */
-  private byte[] readBody(HttpExchange ex) throws IOException {
+  /** The 503 of a request that ran out of heap: its own allocations are garbage now. */
+  private RestApi.Reply outOfMemory(HttpExchange ex, Throwable e) {
+    LOG.error("out of memory handling {} {} ({} request-body bytes in flight of a budget of {});"
+            + " lower --max-in-flight or raise -Xmx", ex.getRequestMethod(), ex.getRequestURI(),
+        budget.inFlight(), budget.limit(), e);
+    return new RestApi.Reply(503, api.error("Out of memory while handling the request; retry"
+        + " later or send a smaller body"), Optional.empty());
+  }
+
+  private static boolean causedByOutOfMemory(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof OutOfMemoryError) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The body's declared length, or -1 for a chunked body; refused with 415 when compressed and
+   * 413 when it is declared over the limit.
+   */
+  private long checkBody(HttpExchange ex) {
     String encoding = ex.getRequestHeaders().getFirst("Content-Encoding");
     if (encoding != null && !encoding.isBlank() && !encoding.trim().equalsIgnoreCase("identity")) {
       throw new ApiException(415, "Content-Encoding " + encoding.trim()
           + " is not supported; send the JSON body uncompressed");
     }
     String length = ex.getRequestHeaders().getFirst("Content-Length");
-    if (length != null) {
-      long declared;
-      try {
-        declared = Long.parseLong(length.trim());
-      } catch (NumberFormatException e) {
-        throw ApiException.badRequest("Invalid Content-Length: " + length);
-      }
-      if (declared > maxBodyBytes) {
-        throw tooLarge(Long.toString(declared));
-      }
+    if (length == null) {
+      return -1;
     }
-    ByteArrayOutputStream buf = new ByteArrayOutputStream();
-    byte[] chunk = new byte[16384];
-    long total = 0;
+    long declared;
+    try {
+      declared = Long.parseLong(length.trim());
+    } catch (NumberFormatException e) {
+      throw ApiException.badRequest("Invalid Content-Length: " + length);
+    }
+    if (declared < 0) {
+      throw ApiException.badRequest("Invalid Content-Length: " + length);
+    }
+    if (declared > maxBodyBytes) {
+      throw tooLarge(Long.toString(declared));
+    }
+    return declared;
+  }
+
+  /**
+   * The request body: {@code length} bytes read into one array, or a chunked body ({@code length}
+   * -1) refused with 413 as soon as it passes the limit, before it is read whole.
+   */
+  private byte[] readBody(HttpExchange ex, long length) throws IOException {
     try (InputStream in = ex.getRequestBody()) {
+      if (length >= 0) {
+        return in.readNBytes((int) length); // a short body is a JSON parse error later
+      }
+      ByteArrayOutputStream buf = new ByteArrayOutputStream();
+      byte[] chunk = new byte[16384];
+      long total = 0;
       int n;
       while ((n = in.read(chunk)) > 0) {
         total += n;
@@ -477,8 +593,24 @@ public final class ModelServer implements AutoCloseable {
         }
         buf.write(chunk, 0, n);
       }
+      return buf.toByteArray();
     }
-    return buf.toByteArray();
+  }
+
+  /** Reads and drops a refused body up to the size limit; false when more was left unread. */
+  private boolean drain(HttpExchange ex) throws IOException {
+    try (InputStream in = ex.getRequestBody()) {
+      byte[] chunk = new byte[16384];
+      long total = 0;
+      int n;
+      while ((n = in.read(chunk)) > 0) {
+        total += n;
+        if (total > maxBodyBytes) {
+          return false;
+        }
+      }
+      return true;
+    }
   }
 
   private ApiException tooLarge(String size) {

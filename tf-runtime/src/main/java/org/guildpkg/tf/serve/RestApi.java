@@ -12,7 +12,6 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -54,7 +53,7 @@ final class RestApi {
       "(?i)/v1/models(?:/([^/:]+))?(?:/versions/(\\d+)|/labels/([^/:]+))?(?:/(metadata))?");
 
   /** A reply: status, JSON body, and an {@code Allow} header for 405. */
-  record Reply(int status, byte[] body, Optional<String> allow) {}
+  record Reply(int status, ReplyBody body, Optional<String> allow) {}
 
   private final ModelRegistry registry;
   private final ObjectMapper mapper;
@@ -76,8 +75,9 @@ final class RestApi {
     this.mapper = JsonMapper.builder(factory)
         .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
         .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-        // Keep decimals as written (1.0 stays 1.0 in messages).
-        .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
+        // Decimals are parsed exactly (so overflow is told from Infinity) but kept as compact
+        // shared nodes; see CompactNodes.
+        .nodeFactory(new CompactNodes())
         .build();
   }
 
@@ -94,11 +94,11 @@ final class RestApi {
   }
 
   /** The JSON error body: {@code {"error": "..."}}. */
-  byte[] error(String message) {
+  ReplyBody error(String message) {
     return write(g -> g.writeStringField("error", message));
   }
 
-  private byte[] route(String method, String rawPath, byte[] body) {
+  private ReplyBody route(String method, String rawPath, byte[] body) {
     Matcher p = PREDICTION.matcher(rawPath);
     Matcher s = STATUS.matcher(rawPath);
     if (p.matches()) {
@@ -204,7 +204,7 @@ final class RestApi {
 
   // ---- predict --------------------------------------------------------------------------------
 
-  private byte[] predict(Target t, JsonNode doc) {
+  private ReplyBody predict(Target t, JsonNode doc) {
     String sigName = signatureName(doc);
     Servable s = registry.acquire(t.name(), t.version(), t.label());
     try {
@@ -312,7 +312,7 @@ final class RestApi {
 
   // ---- classify and regress -------------------------------------------------------------------
 
-  private byte[] classifyOrRegress(Target t, JsonNode doc, boolean classify) {
+  private ReplyBody classifyOrRegress(Target t, JsonNode doc, boolean classify) {
     String sigName = signatureName(doc);
     byte[][] examples = JsonExamples.serialize(doc);
     Servable s = registry.acquire(t.name(), t.version(), t.label());
@@ -340,7 +340,7 @@ final class RestApi {
     }
   }
 
-  private byte[] regressReply(Map<String, HostTensor> out, int n) {
+  private ReplyBody regressReply(Map<String, HostTensor> out, int n) {
     if (out.size() != 1) {
       throw ApiException.badRequest("Expected one output Tensor.");
     }
@@ -368,7 +368,7 @@ final class RestApi {
     });
   }
 
-  private byte[] classifyReply(Map<String, HostTensor> out, int n) {
+  private ReplyBody classifyReply(Map<String, HostTensor> out, int n) {
     if (out.isEmpty() || out.size() > 2) {
       throw ApiException.badRequest("Expected one or two output Tensors, found " + out.size());
     }
@@ -424,7 +424,7 @@ final class RestApi {
 
   // ---- status and metadata --------------------------------------------------------------------
 
-  private byte[] status(Target t) {
+  private ReplyBody status(Target t) {
     List<Servable> chosen = new ArrayList<>();
     if (t.version().isEmpty() && t.label().isEmpty()) {
       chosen.addAll(registry.versions(t.name()));
@@ -452,7 +452,7 @@ final class RestApi {
     });
   }
 
-  private byte[] metadata(Target t) {
+  private ReplyBody metadata(Target t) {
     Servable s = registry.acquire(t.name(), t.version(), t.label());
     try {
       return write(g -> {
@@ -515,8 +515,8 @@ final class RestApi {
   }
 
   /** A JSON object, filled by {@code body}. */
-  byte[] write(Body body) {
-    ByteArrayOutputStream buf = new ByteArrayOutputStream(256);
+  ReplyBody write(Body body) {
+    ReplyBody buf = new ReplyBody();
     try (JsonGenerator g = factory.createGenerator(buf, JsonEncoding.UTF8)) {
       g.writeStartObject();
       body.write(g);
@@ -524,6 +524,6 @@ final class RestApi {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return buf.toByteArray();
+    return buf;
   }
 }
