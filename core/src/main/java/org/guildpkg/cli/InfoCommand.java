@@ -14,7 +14,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-/** {@code guild info SPEC [--json]}: the manifest of an installed package or of an archive. */
+/**
+ * {@code guild info SPEC [--json]}: the manifest of an installed package or of an archive, with a
+ * summary of its interface data by type (a dataset's splits, features and classes; a model's
+ * signatures).
+ */
 @Command(name = "info", mixinStandardHelpOptions = true,
     description = "Show a package's manifest: the highest installed version matching SPEC, or an archive's.")
 final class InfoCommand implements Callable<Integer> {
@@ -60,6 +64,7 @@ final class InfoCommand implements Callable<Integer> {
       keys.append(keys.length() == 0 ? "" : " ").append(it.next());
     }
     line("interface", keys.toString());
+    InterfaceSummary.of(m.type(), m.interfaceData()).forEach(l -> line(l.key(), l.value()));
     line(installed ? "path" : "archive", path.toString());
     return 0;
   }

@@ -47,6 +47,11 @@ public final class SavedModel implements AutoCloseable {
   private final Map<String, ModelSignature> signatures;
   private final ReadWriteLock lock = new ReentrantReadWriteLock();
   private boolean closed;
+  /**
+   * Runs inside each call once it is admitted (the model is open and cannot close until the call
+   * ends), before TensorFlow runs; tests set it to hold calls in flight.
+   */
+  volatile Runnable onCallAdmitted = () -> {};
 
   private SavedModel(Path path, String label, SavedModelLoading.Loaded loaded) {
     this.path = path;
@@ -143,6 +148,7 @@ public final class SavedModel implements AutoCloseable {
       if (closed) {
         throw new GuildException("SavedModel " + label + " is closed; open it again to call it");
       }
+      onCallAdmitted.run();
       Session.Runner runner = bundle.session().runner();
       inputs.forEach((name, t) -> runner.feed(sig.inputs().get(name).tensorName(), t));
       List<String> names = new ArrayList<>(sig.outputs().keySet());
