@@ -131,6 +131,34 @@ class TrainCommandTest {
   }
 
   @Test
+  void trainDrawsAProgressBarOnATerminalAndPlainLinesOnAPipe(@TempDir Path tmp) throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/script")),
+        "util-linux's script is not installed");
+    Path home = tmp.resolve("home");
+    Path p = tmp.resolve("p");
+    guild(home, "init", "--template", InitCommandTest.template("fashion-mnist-softmax-src"), p.toString());
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    String cmd = "'" + java + "' -cp '" + System.getProperty("java.class.path")
+        + "' org.guildpkg.cli.GuildCli --home '" + home + "' train -C '" + p + "' --dataset '"
+        + dataset + "' --steps 40";
+    String tty = run(tmp.resolve("tty.log"), "script", "-q", "-e", "-c", cmd, "/dev/null");
+    assertThat(tty).contains("\r[" + "=".repeat(24) + "] step 40/40").contains("examples/s");
+
+    String pipe = run(tmp.resolve("pipe.log"), "bash", "-c", cmd);
+    assertThat(pipe).contains("step 40/40").doesNotContain("[" + "=".repeat(24) + "]");
+  }
+
+  private static String run(Path log, String... argv) throws Exception {
+    Process child = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(log.toFile())
+        .start();
+    child.getOutputStream().close();
+    assertThat(child.waitFor(180, java.util.concurrent.TimeUnit.SECONDS)).as("finished").isTrue();
+    String text = Files.readString(log);
+    assertThat(child.exitValue()).as(text).isZero();
+    return text;
+  }
+
+  @Test
   void packageRunOfARunThatDidNotFinishSaysSo(@TempDir Path tmp) throws Exception {
     Files.createDirectories(tmp.resolve("runs/4"));
     InitCommandTest.Outcome o = guild(tmp.resolve("home"), "package", tmp.toString(), "--run", "4");
