@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import org.guildpkg.GuildException;
 import org.guildpkg.GuildPackage;
 import org.guildpkg.GuildPackages;
-import org.guildpkg.tf.train.FashionMnistFiles;
 import org.guildpkg.tf.train.TrainableModelTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
