@@ -66,6 +66,7 @@ public final class PackageBuilder {
   private boolean noCheck;
   private boolean offline;
   private Optional<Path> home = Optional.empty();
+  private SourceSearchPath searchPath = SourceSearchPath.fromEnvironment();
   private OptionalLong sourceDateEpoch;
   private Consumer<String> progress = OUTPUT::info;
 
@@ -97,6 +98,18 @@ public final class PackageBuilder {
   /** Forbids downloads when true; cached sources are still used (default false). */
   public PackageBuilder offline(boolean offline) {
     this.offline = offline;
+    return this;
+  }
+
+  /**
+   * The folders looked in for a URL source before downloading it (default:
+   * {@code GUILD_SOURCES}); see {@link SourceSearchPath}.
+   */
+  public PackageBuilder sources(SourceSearchPath searchPath) {
+    if (searchPath == null) {
+      throw new IllegalArgumentException("searchPath is required");
+    }
+    this.searchPath = searchPath;
     return this;
   }
 
@@ -205,7 +218,8 @@ public final class PackageBuilder {
   }
 
   private SourceFetcher fetcher(Path home) {
-    return new SourceFetcher(home.resolve("cache").resolve("sources"), offline, progress);
+    return new SourceFetcher(home.resolve("cache").resolve("sources"), searchPath, offline,
+        progress);
   }
 
   private Path home() {
