@@ -25,6 +25,7 @@ import org.guildpkg.GuildException;
 import org.guildpkg.archive.ArchiveWriter;
 import org.guildpkg.archive.Manifest;
 import org.guildpkg.archive.PackageFormat;
+import org.guildpkg.io.FileOps;
 import org.guildpkg.spec.GuildPkg;
 import org.guildpkg.spec.Source;
 import org.guildpkg.spi.PackageInspector;
@@ -160,7 +161,11 @@ public final class PackageBuilder {
       progress.accept("==> Extracting sources...");
       for (SourceFetcher.Fetched f : fetched) {
         checkInterrupted();
-        SourceExtractor.stage(f.file(), f.source().fileName(), srcdir);
+        if (f.commit().isPresent()) {
+          GitSource.checkout(pkg, f.file(), f.commit().get(), srcdir.resolve(f.source().fileName()));
+        } else {
+          SourceExtractor.stage(f.file(), f.source().fileName(), srcdir);
+        }
       }
       if (pkg.packager().isPresent()) {
         Files.createDirectory(pkgdir);
@@ -169,6 +174,11 @@ public final class PackageBuilder {
             .run(noCheck, work);
       } else {
         progress.accept("==> No packager: packing the sources and the package folder's files");
+        for (SourceFetcher.Fetched f : fetched) {
+          if (f.commit().isPresent()) {
+            FileOps.deleteTree(srcdir.resolve(f.source().fileName()).resolve(".git"));
+          }
+        }
         Files.move(srcdir, pkgdir);
         copyFolderFiles(pkg, out, pkgdir);
       }
@@ -204,7 +214,7 @@ public final class PackageBuilder {
     GuildPkg pkg = GuildPkg.parse(dir.resolve("GuildPkg"));
     List<String> sums = new ArrayList<>();
     for (SourceFetcher.Fetched f : fetcher(home()).fetchAll(pkg, false)) {
-      sums.add(SourceFetcher.sha256(f.file()));
+      sums.add(f.checksum());
     }
     return sums;
   }

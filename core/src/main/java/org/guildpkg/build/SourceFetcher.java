@@ -55,8 +55,16 @@ final class SourceFetcher {
     this.progress = progress;
   }
 
-  /** A source with the local file that holds it. */
-  record Fetched(Source source, Path file) {}
+  /**
+   * A source with the local file that holds it; for a Git source, the bare clone and the commit
+   * its pin names.
+   */
+  record Fetched(GuildPkg pkg, Source source, Path file, Optional<String> commit) {
+    /** The checksum {@code sha256sums} gives for this source (see {@link GitSource}). */
+    String checksum() {
+      return commit.map(c -> GitSource.checksum(pkg, file, c)).orElseGet(() -> sha256(file));
+    }
+  }
 
   /**
    * Fetches and verifies every source, in order.
@@ -76,16 +84,23 @@ final class SourceFetcher {
       }
       names.add(s.fileName());
       String expected = verify ? pkg.sha256sums().get(i) : GuildPkg.SKIP;
-      Path file = fetch(pkg, s, expected);
+      Fetched fetched;
+      if (s.isGit()) {
+        Path bare = GitSource.mirror(pkg, s, cacheDir, offline, progress);
+        fetched = new Fetched(pkg, s, bare, GitSource.resolve(bare, s));
+      } else {
+        fetched = new Fetched(pkg, s, fetch(pkg, s, expected), Optional.empty());
+      }
+      Path file = fetched.file();
       if (verify && !expected.equals(GuildPkg.SKIP)) {
-        String actual = sha256(file);
+        String actual = fetched.checksum();
         if (!actual.equals(expected)) {
           throw new GuildException(pkg.where("sha256sums") + ": sha256 mismatch for source '"
               + s.entry() + "' (" + file + "): expected " + expected + ", got " + actual
               + "; fix the source or its checksum");
         }
       }
-      out.add(new Fetched(s, file));
+      out.add(fetched);
     }
     return out;
   }
