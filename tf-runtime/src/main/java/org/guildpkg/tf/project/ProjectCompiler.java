@@ -1,4 +1,4 @@
-package org.guildpkg.tf.train;
+package org.guildpkg.tf.project;
 
 import java.io.File;
 import java.io.IOException;
@@ -22,6 +22,8 @@ import javax.tools.JavaFileObject;
 import javax.tools.StandardJavaFileManager;
 import javax.tools.ToolProvider;
 import org.guildpkg.GuildException;
+import org.guildpkg.tf.author.ModelCode;
+import org.guildpkg.tf.train.TrainableModel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,4 +1,4 @@
-package org.guildpkg.tf.train;
+package org.guildpkg.tf.author;
 
 import org.guildpkg.GuildException;
 

@@ -1,4 +1,4 @@
-package org.guildpkg.tf.train;
+package org.guildpkg.tf.project;
 
 import java.nio.file.Path;
 import java.util.Optional;
@@ -7,11 +7,11 @@ import org.guildpkg.GuildPackage;
 import org.guildpkg.GuildPackages;
 
 /** Finds installed packages for the training commands, installing them from a mirror if needed. */
-final class Packages {
+public final class Packages {
   private Packages() {}
 
   /** The installed package that {@code spec} names, installing it (and its requirements) when absent. */
-  static GuildPackage load(String spec, Path home, boolean offline) {
+  public static GuildPackage load(String spec, Path home, boolean offline) {
     GuildHome guild = GuildPackages.at(home).offline(offline);
     Optional<GuildPackage> found = guild.find(spec);
     if (found.isPresent()) {

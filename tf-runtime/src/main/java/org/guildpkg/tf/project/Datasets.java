@@ -1,4 +1,4 @@
-package org.guildpkg.tf.train;
+package org.guildpkg.tf.project;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -8,9 +8,11 @@ import org.guildpkg.GuildPackage;
 import org.guildpkg.archive.Manifest;
 import org.guildpkg.archive.PackageFormat;
 import org.guildpkg.tf.data.Dataset;
+import org.guildpkg.tf.train.DatasetExamples;
+import org.guildpkg.tf.train.ExampleSource;
 
 /** Finds a dataset package for the training commands and opens its splits as examples. */
-final class Datasets {
+public final class Datasets {
   private Datasets() {}
 
   /**
@@ -20,9 +22,9 @@ final class Datasets {
    * @param spec how to find it again: its folder, or NAME@VERSION when installed
    * @param dataset its splits, features and classes
    */
-  record Resolved(PackageRef ref, String spec, Dataset dataset) {
+  public record Resolved(PackageRef ref, String spec, Dataset dataset) {
     /** One split, such as {@code train} or {@code test}, read into memory. */
-    ExampleSource split(String name) {
+    public ExampleSource split(String name) {
       return DatasetExamples.load(dataset.split(name));
     }
   }
@@ -31,7 +33,7 @@ final class Datasets {
    * The dataset a run trained on: the spec it recorded ({@code dataset_spec}: a folder or
    * NAME@VERSION), else its dataset's NAME@VERSION.
    */
-  static String specOf(RunFolder run) {
+  public static String specOf(RunFolder run) {
     var info = run.info();
     if (info.path("dataset_spec").isTextual()) {
       return info.get("dataset_spec").asText();
@@ -41,7 +43,7 @@ final class Datasets {
   }
 
   /** The dataset that {@code spec} names: a dataset package folder, else an installed package. */
-  static Resolved resolve(String spec, Path home, boolean offline) {
+  public static Resolved resolve(String spec, Path home, boolean offline) {
     Path folder = Path.of(spec);
     if (Files.isDirectory(folder)) {
       Path abs = folder.toAbsolutePath().normalize();

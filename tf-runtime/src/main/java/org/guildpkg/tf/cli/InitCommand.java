@@ -1,15 +1,16 @@
-package org.guildpkg.tf.train;
+package org.guildpkg.tf.cli;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.guildpkg.cli.GuildCli;
+import org.guildpkg.tf.project.Projects;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 /** {@code guild init --template PKG DIR}: starts an editable model project from a source package. */
 @Command(

@@ -1,4 +1,4 @@
-package org.guildpkg.tf.train;
+package org.guildpkg.tf.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -19,13 +19,19 @@ import org.guildpkg.tf.data.Dataset;
 import org.guildpkg.tf.data.SplitArrays;
 import org.guildpkg.tf.model.ModelResult;
 import org.guildpkg.tf.model.SavedModel;
+import org.guildpkg.tf.project.ModelDescriptor;
+import org.guildpkg.tf.project.PackageRef;
+import org.guildpkg.tf.project.Projects;
+import org.guildpkg.tf.project.RunFolder;
+import org.guildpkg.tf.project.RunPackage;
+import org.guildpkg.tf.train.TrainableModel;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.types.TUint8;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine;
 
 /**
  * {@code guild demo}: the whole seed workflow on real Fashion-MNIST, offline: package the dataset

@@ -1,4 +1,4 @@
-package org.guildpkg.tf.train;
+package org.guildpkg.tf.project;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,6 +12,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.guildpkg.GuildException;
+import org.guildpkg.tf.author.FlagSpec;
+import org.guildpkg.tf.author.FlagType;
 
 /**
  * A source package's {@code model.json}: the {@link ModelCode} class to train, the dataset it

@@ -1,4 +1,4 @@
-package org.guildpkg.tf.train;
+package org.guildpkg.tf.project;
 
 import java.util.List;
 import org.guildpkg.GuildException;

@@ -1,4 +1,4 @@
-package org.guildpkg.tf.train;
+package org.guildpkg.tf.author;
 
 import java.util.Locale;
 import org.guildpkg.GuildException;

@@ -1,7 +1,7 @@
-package org.guildpkg.tf.train;
+package org.guildpkg.tf.project;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.guildpkg.tf.train.InitCommandTest.guild;
+import static org.guildpkg.tf.cli.InitCommandTest.guild;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,8 +9,13 @@ import java.util.Map;
 import java.util.function.IntFunction;
 import org.guildpkg.GuildPackages;
 import org.guildpkg.build.PackageBuilder;
+import org.guildpkg.tf.cli.InitCommandTest;
 import org.guildpkg.tf.data.Examples;
 import org.guildpkg.tf.data.TFRecordWriter;
+import org.guildpkg.tf.train.FashionMnistFiles;
+import org.guildpkg.tf.train.InputSpec;
+import org.guildpkg.tf.train.TrainableModel;
+import org.guildpkg.tf.train.TrainableModelTest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

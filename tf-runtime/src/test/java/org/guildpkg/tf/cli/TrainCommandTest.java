@@ -1,7 +1,7 @@
-package org.guildpkg.tf.train;
+package org.guildpkg.tf.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.guildpkg.tf.train.InitCommandTest.guild;
+import static org.guildpkg.tf.cli.InitCommandTest.guild;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
@@ -13,6 +13,9 @@ import org.guildpkg.archive.Manifest;
 import org.guildpkg.tf.data.IdxConverter;
 import org.guildpkg.tf.data.TFRecordCompression;
 import org.guildpkg.tf.data.TFRecordReader;
+import org.guildpkg.tf.project.RunFolder;
+import org.guildpkg.tf.train.FashionMnistFiles;
+import org.guildpkg.tf.train.InputSpec;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,4 +1,4 @@
-package org.guildpkg.tf.train;
+package org.guildpkg.tf.project;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -18,7 +18,7 @@ import org.guildpkg.GuildException;
  * (or {@code guild package --run ID}) builds the model package {@code SOURCE+DATASET}, for
  * example {@code fashion-mnist-convnet+fashion-mnist}, with no further step.
  */
-final class RunPackage {
+public final class RunPackage {
   /** The file that carries lineage, metrics and classes into the package. */
   public static final String TRAINING_FILE = "training.json";
 

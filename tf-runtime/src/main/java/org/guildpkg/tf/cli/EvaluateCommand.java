@@ -1,4 +1,4 @@
-package org.guildpkg.tf.train;
+package org.guildpkg.tf.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
@@ -8,6 +8,16 @@ import java.util.concurrent.Callable;
 import org.guildpkg.GuildException;
 import org.guildpkg.GuildPackage;
 import org.guildpkg.cli.GuildCli;
+import org.guildpkg.tf.project.Datasets;
+import org.guildpkg.tf.project.PackageRef;
+import org.guildpkg.tf.project.Packages;
+import org.guildpkg.tf.project.Projects;
+import org.guildpkg.tf.project.RunFolder;
+import org.guildpkg.tf.project.RunPackage;
+import org.guildpkg.tf.train.Evaluation;
+import org.guildpkg.tf.train.Evaluator;
+import org.guildpkg.tf.train.ExampleSource;
+import org.guildpkg.tf.train.TrainableModel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;

@@ -1,13 +1,15 @@
-package org.guildpkg.tf.train;
+package org.guildpkg.tf.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.guildpkg.tf.train.InitCommandTest.guild;
+import static org.guildpkg.tf.cli.InitCommandTest.guild;
 
 import java.nio.file.Path;
 import org.guildpkg.GuildException;
 import org.guildpkg.GuildPackage;
 import org.guildpkg.GuildPackages;
+import org.guildpkg.tf.train.FashionMnistFiles;
+import org.guildpkg.tf.train.TrainableModelTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,4 +1,4 @@
-package org.guildpkg.tf.train;
+package org.guildpkg.tf.project;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -12,7 +12,7 @@ import java.util.Optional;
  * @param name the package name, or a folder's name for an unpackaged project
  * @param version the package version, or {@code "0"} for an unpackaged project
  */
-record PackageRef(String name, String version) {
+public record PackageRef(String name, String version) {
   /** The {@code {"name": ..., "version": ...}} form. */
   public ObjectNode toJson() {
     ObjectNode o = JsonNodeFactory.instance.objectNode();

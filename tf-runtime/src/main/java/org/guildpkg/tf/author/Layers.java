@@ -1,4 +1,4 @@
-package org.guildpkg.tf.train;
+package org.guildpkg.tf.author;
 
 import java.util.List;
 import java.util.Map;
@@ -28,7 +28,19 @@ public final class Layers {
   private final Map<String, Variable<TFloat32>> variables;
   private int randomOps;
 
-  Layers(
+  /**
+   * The helpers for one graph being built; the training engine ({@code TrainableModel}) makes one
+   * for the training graph and one for inference, sharing {@code variables}.
+   *
+   * @param root the graph's root ops, where variables are made
+   * @param tf the ops in the current name scope
+   * @param training whether this is the training graph (dropout active)
+   * @param flags the run's flag values
+   * @param numClasses the dataset's number of classes
+   * @param seed seeds the initializers and dropout
+   * @param variables the variables made so far, by name, shared between the two graphs
+   */
+  public Layers(
       Ops root,
       Ops tf,
       boolean training,

@@ -1,4 +1,4 @@
-package org.guildpkg.tf.train;
+package org.guildpkg.tf.project;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.guildpkg.GuildException;
+import org.guildpkg.tf.author.Flags;
 
 /**
  * A training run's folder, {@code runs/ID/} in a project (ID = 1, 2, ...): {@code run.json}
@@ -23,8 +24,8 @@ import org.guildpkg.GuildException;
  * {@code checkpoints/step-N/}, the exported trainable SavedModel in {@code model/}, and
  * {@code metrics.json}. Every JSON file is replaced atomically.
  */
-final class RunFolder {
-  static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+public final class RunFolder {
+  public static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private final String id;
   private final Path path;

@@ -1,4 +1,4 @@
-package org.guildpkg.tf.train;
+package org.guildpkg.tf.author;
 
 import java.util.Map;
 import java.util.Set;
@@ -10,7 +10,13 @@ import org.tensorflow.types.TFloat32;
 public final class Features {
   private final Map<String, Operand<TFloat32>> byName;
 
-  Features(Map<String, Operand<TFloat32>> byName) {
+  /**
+   * Wraps the float32 feature tensors; the training engine ({@code TrainableModel}) makes one per
+   * graph it builds, and model code only reads it.
+   *
+   * @param byName each feature's tensor by the dataset's feature name
+   */
+  public Features(Map<String, Operand<TFloat32>> byName) {
     this.byName = Map.copyOf(byName);
   }
 

@@ -1,4 +1,4 @@
-package org.guildpkg.tf.train;
+package org.guildpkg.tf.project;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -10,6 +10,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import org.guildpkg.GuildException;
+import org.guildpkg.tf.train.Evaluation;
+import org.guildpkg.tf.train.Evaluator;
+import org.guildpkg.tf.train.FashionMnistFiles;
+import org.guildpkg.tf.train.TrainableModel;
+import org.guildpkg.tf.train.TrainableModelTest;
+import org.guildpkg.tf.train.Trainer;
+import org.guildpkg.tf.train.TrainingListener;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

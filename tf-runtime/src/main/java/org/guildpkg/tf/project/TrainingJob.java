@@ -1,4 +1,4 @@
-package org.guildpkg.tf.train;
+package org.guildpkg.tf.project;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -12,6 +12,15 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import org.guildpkg.GuildException;
+import org.guildpkg.tf.author.FlagSpec;
+import org.guildpkg.tf.author.FlagType;
+import org.guildpkg.tf.author.Flags;
+import org.guildpkg.tf.train.ExampleSource;
+import org.guildpkg.tf.train.TensorBoardEvents;
+import org.guildpkg.tf.train.TrainableModel;
+import org.guildpkg.tf.train.Trainer;
+import org.guildpkg.tf.train.TrainingListener;
+import org.guildpkg.tf.train.TrainingSummary;
 
 /**
  * A training run from start to exported model, in a run folder: compile a project's model code
@@ -19,7 +28,7 @@ import org.guildpkg.GuildException;
  * the model, record metrics; or continue a run from its last checkpoint. {@code guild train} and
  * {@code guild demo} use it.
  */
-final class TrainingJob {
+public final class TrainingJob {
   /** Flags the trainer itself reads; a fine-tuned model takes only these. */
   static final Map<String, FlagSpec> TRAINER_FLAGS = Map.of(
       "batch_size", new FlagSpec("batch_size", "100", FlagType.INT, "Examples per training step."),

@@ -1,4 +1,4 @@
-package org.guildpkg.tf.train;
+package org.guildpkg.tf.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -7,15 +7,17 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.guildpkg.cli.GuildCli;
+import org.guildpkg.tf.project.Projects;
+import org.guildpkg.tf.train.TrainableModelTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** {@code guild init} through the real command line. */
-class InitCommandTest {
-  record Outcome(int status, String out, String err) {}
+public class InitCommandTest {
+  public record Outcome(int status, String out, String err) {}
 
-  static Outcome guild(Path home, String... args) {
+  public static Outcome guild(Path home, String... args) {
     CommandLine cl = GuildCli.commandLine();
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
@@ -29,7 +31,7 @@ class InitCommandTest {
     return new Outcome(status, out.toString(), err.toString());
   }
 
-  static String template(String name) {
+  public static String template(String name) {
     return TrainableModelTest.examples().resolve(name).toString();
   }
 

@@ -1,4 +1,4 @@
-package org.guildpkg.tf.train;
+package org.guildpkg.tf.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -14,6 +14,16 @@ import org.guildpkg.GuildException;
 import org.guildpkg.GuildPackage;
 import org.guildpkg.cli.GuildCli;
 import org.guildpkg.spec.PackageType;
+import org.guildpkg.tf.author.Flags;
+import org.guildpkg.tf.project.Datasets;
+import org.guildpkg.tf.project.ModelDescriptor;
+import org.guildpkg.tf.project.PackageRef;
+import org.guildpkg.tf.project.Packages;
+import org.guildpkg.tf.project.Projects;
+import org.guildpkg.tf.project.RunFolder;
+import org.guildpkg.tf.project.TrainingJob;
+import org.guildpkg.tf.train.ExampleSource;
+import org.guildpkg.tf.train.TrainingListener;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

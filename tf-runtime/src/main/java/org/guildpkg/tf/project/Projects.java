@@ -1,21 +1,21 @@
-package org.guildpkg.tf.train;
+package org.guildpkg.tf.project;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-
 import java.util.Set;
 import org.guildpkg.GuildException;
 import org.guildpkg.GuildPackage;
 import org.guildpkg.spec.PackageType;
+import org.guildpkg.tf.train.TrainableModel;
 
 /**
  * Model projects: folders made by {@code guild init} from a source package, holding
  * {@code model.json}, the Java sources, {@code .guild/source.json} (which package they came
  * from) and the {@code runs/} of {@code guild train}.
  */
-final class Projects {
+public final class Projects {
   /** Files of a package folder that a project does not copy. */
   private static final Set<String> SKIP = Set.of("GuildPkg", "packager", "runs");
 

@@ -1,7 +1,8 @@
-package org.guildpkg.tf.train;
+package org.guildpkg.tf.cli;
 
 import java.io.PrintWriter;
 import java.util.Locale;
+import org.guildpkg.tf.train.TrainingListener;
 
 /**
  * The CLI's training progress: a bar redrawn in place on a terminal, or a plain line every 5% of
