@@ -2,24 +2,20 @@ package org.guildpkg.mirror;
 
 import java.io.IOException;
 import java.net.URI;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.PrivateKey;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.ReentrantLock;
 import org.guildpkg.GuildException;
 import org.guildpkg.archive.ArchiveReader;
 import org.guildpkg.archive.ArchiveWriter;
 import org.guildpkg.archive.Manifest;
 import org.guildpkg.archive.PackageFormat;
+import org.guildpkg.io.PathLock;
 import org.guildpkg.transport.FileTransport;
 import org.guildpkg.transport.Transport;
 import org.slf4j.Logger;
@@ -42,7 +38,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Publisher {
   private static final Logger LOG = LoggerFactory.getLogger(Publisher.class);
-  private static final ConcurrentHashMap<Path, ReentrantLock> JVM_LOCKS = new ConcurrentHashMap<>();
 
   private Publisher() {}
 
@@ -136,19 +131,13 @@ public final class Publisher {
   }
 
   private static <T> T underLock(Path root, Work<T> work) {
-    ReentrantLock jvmLock = JVM_LOCKS.computeIfAbsent(root, r -> new ReentrantLock());
-    jvmLock.lock();
     try {
       Files.createDirectories(root);
-      try (FileChannel ch = FileChannel.open(root.resolve(".lock"), StandardOpenOption.CREATE,
-              StandardOpenOption.WRITE);
-          FileLock ignored = ch.lock()) {
-        return work.run();
-      }
     } catch (IOException e) {
       throw new GuildException("cannot lock mirror " + root + ": " + GuildException.reason(e), e);
-    } finally {
-      jvmLock.unlock();
+    }
+    try (PathLock.Hold ignored = PathLock.of(root.resolve(".lock")).hold()) {
+      return work.run();
     }
   }
 }
