@@ -151,6 +151,7 @@ public final class PackageBuilder {
     HomeLayout layout = layout();
     Path home = layout.root();
     Path out = output.orElse(pkg.folder());
+    BuildDirs.sweep(layout); // what builds that died left behind
     BuildDirs.BuildDir workDir = BuildDirs.create(layout, "build-" + pkg.name());
     Path work = workDir.path();
     Thread cleanup = new Thread(() -> FileOps.deleteQuietly(work), "guild-package-cleanup");

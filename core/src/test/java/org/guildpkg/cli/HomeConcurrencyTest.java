@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * its {@code package()} function while this JVM runs {@code list}, {@code install} and a load on
  * the same home (each opening the store, which removes leftovers of dead runs); the build then
  * finishes with its work folder intact. A build that is killed leaves a folder the next command
- * removes.
+ * (a new process) removes.
  */
 class HomeConcurrencyTest {
   @TempDir Path tmp;
@@ -96,7 +96,10 @@ class HomeConcurrencyTest {
       packager.forEach(ProcessHandle::destroyForcibly); // its bash, orphaned by the kill
     }
     assertThat(PackageFolders.workLeftovers(home)).isNotEmpty();
-    assertThat(CliRun.guild(home, "list").status()).isZero();
+    Process list = guildProcess(home, "list");
+    list.getInputStream().transferTo(OutputStream.nullOutputStream());
+    assertThat(list.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    assertThat(list.exitValue()).isZero();
     assertThat(PackageFolders.workLeftovers(home)).isEmpty();
   }
 
