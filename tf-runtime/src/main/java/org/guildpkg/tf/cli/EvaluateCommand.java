@@ -7,10 +7,10 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.guildpkg.GuildException;
 import org.guildpkg.GuildPackage;
+import org.guildpkg.GuildPackages;
 import org.guildpkg.cli.GuildCli;
 import org.guildpkg.tf.project.Datasets;
 import org.guildpkg.tf.project.PackageRef;
-import org.guildpkg.tf.project.Packages;
 import org.guildpkg.tf.project.Projects;
 import org.guildpkg.tf.project.RunFolder;
 import org.guildpkg.tf.project.RunPackage;
@@ -69,7 +69,7 @@ public final class EvaluateCommand implements Callable<Integer> {
       if (runId != null) {
         throw new GuildException("give a RUN or --model, not both");
       }
-      GuildPackage pkg = Packages.load(model, parent.home(), parent.offline());
+      GuildPackage pkg = GuildPackages.at(parent.home()).offline(parent.offline()).load(model);
       modelDir = pkg.path();
       if (spec == null) {
         spec = PackageRef.fromJson(pkg.manifest().interfaceData().path("lineage").get("dataset"))

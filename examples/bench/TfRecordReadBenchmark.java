@@ -1,4 +1,3 @@
-package org.guildpkg.examples.bench;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package org.guildpkg.tf.train;
+package org.guildpkg.tf.testsupport;
 
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -8,18 +8,35 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.zip.GZIPInputStream;
+import org.guildpkg.tf.train.InMemoryExamples;
+import org.guildpkg.tf.train.InputSpec;
 import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.types.TInt64;
 import org.tensorflow.types.TUint8;
 
-/** Test helper: Debian's real Fashion-MNIST IDX files, read directly, as batches of tensors. */
+/**
+ * The real Fashion-MNIST IDX files as Debian's dataset-fashion-mnist installs them: their paths,
+ * and the files read directly into batches of tensors or in-memory examples. The one copy for
+ * every module's tests (tf-runtime's test jar).
+ */
 public final class FashionMnistFiles {
+  /** Where Debian's package puts the files. */
   public static final Path DIR = Path.of("/usr/share/datasets/fashion-mnist");
+  /** The 60,000 training images. */
+  public static final Path TRAIN_IMAGES = DIR.resolve("train-images-idx3-ubyte.gz");
+  /** Their labels. */
+  public static final Path TRAIN_LABELS = DIR.resolve("train-labels-idx1-ubyte.gz");
+  /** The 10,000 test images. */
+  public static final Path TEST_IMAGES = DIR.resolve("t10k-images-idx3-ubyte.gz");
+  /** Their labels. */
+  public static final Path TEST_LABELS = DIR.resolve("t10k-labels-idx1-ubyte.gz");
 
-  final byte[] images; // n * 784
-  final long[] labels;
+  /** The images, 784 bytes each. */
+  public final byte[] images;
+  /** The labels, one per image. */
+  public final long[] labels;
 
   private FashionMnistFiles(byte[] images, long[] labels) {
     this.images = images;
@@ -49,7 +66,7 @@ public final class FashionMnistFiles {
   }
 
   /** The split as training examples with Fashion-MNIST's features and classes. */
-  InMemoryExamples examples() {
+  public InMemoryExamples examples() {
     return new InMemoryExamples(InputSpec.fashionMnist(), Map.of("image", images), labels);
   }
 

@@ -1,4 +1,4 @@
-package org.guildpkg.tf.testing;
+package org.guildpkg.tf.testsupport;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -21,29 +21,68 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.StdArrays;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.proto.Example;
+import org.tensorflow.proto.Feature;
+import org.tensorflow.proto.Features;
+import org.tensorflow.proto.FloatList;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt64;
 import org.tensorflow.types.TUint8;
 
 /**
- * Real data and a real model for the assertion tests: Fashion-MNIST's test split from Debian's
- * files, and a nearest-centroid classifier (class means of the first 5000 test images) exported
- * by TensorFlow as a SavedModel that follows the model interface's {@code serving_default}.
+ * The repository's test fixtures, one copy for every module's tests (tf-runtime's test jar): the
+ * real SavedModels that TensorFlow Serving's tests use, vendored in testdata/tf-serving/;
+ * Fashion-MNIST's test split as a dataset folder; and a nearest-centroid classifier exported by
+ * TensorFlow as a SavedModel that follows the model interface's {@code serving_default}.
  */
-final class Fixtures {
-  static final List<String> CLASSES = List.of(
-      "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
-  static final Path FMNIST = Path.of("/usr/share/datasets/fashion-mnist");
-  private static final ObjectMapper JSON = new ObjectMapper();
-
+public final class Fixtures {
   private Fixtures() {}
 
-  /** The test split converted to TFRecords in {@code dir}, with the class names. */
-  static Dataset testSplit(Path dir) throws IOException {
+  public static Path repoRoot() {
+    return Path.of(System.getProperty("guild.repoRoot", "..")).toAbsolutePath().normalize();
+  }
+
+  public static Path tfServing() {
+    return repoRoot().resolve("testdata/tf-serving").normalize();
+  }
+
+  public static Path halfPlusTwo() {
+    return tfServing().resolve("saved_model_half_plus_two_cpu/00000123");
+  }
+
+  public static Path halfPlusTwoTf2() {
+    return tfServing().resolve("saved_model_half_plus_two_tf2_cpu/00000123");
+  }
+
+  public static Path halfPlusThree() {
+    return tfServing().resolve("saved_model_half_plus_three/00000123");
+  }
+
+  public static Path counter() {
+    return tfServing().resolve("saved_model_counter/00000123");
+  }
+
+  /** A serialized tf.Example with one float feature, as TensorFlow Serving's regress API builds. */
+  public static byte[] example(String feature, float value) {
+    return Example.newBuilder()
+        .setFeatures(Features.newBuilder().putFeature(
+            feature, Feature.newBuilder().setFloatList(FloatList.newBuilder().addValue(value)).build()))
+        .build()
+        .toByteArray();
+  }
+
+  /** Fashion-MNIST's class names, by label. */
+  public static final List<String> CLASSES = List.of(
+      "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+
+  /** The test split converted to TFRecords in {@code dir} ({@code shards} files), with the class names. */
+  public static Dataset testSplit(Path dir, int shards) throws IOException {
     Files.createDirectories(dir);
     Files.writeString(dir.resolve("dataset.json"), "{\"classes\": " + JSON.writeValueAsString(CLASSES) + "}");
-    IdxConverter.convert(FMNIST.resolve("t10k-images-idx3-ubyte.gz"), FMNIST.resolve("t10k-labels-idx1-ubyte.gz"),
-        dir, "test", 1, TFRecordCompression.NONE);
+    IdxConverter.convert(FashionMnistFiles.TEST_IMAGES, FashionMnistFiles.TEST_LABELS, dir, "test", shards,
+        TFRecordCompression.NONE);
     return Dataset.open(dir);
   }
 
@@ -53,7 +92,7 @@ final class Fixtures {
    * {@code classes} true, a {@code .MANIFEST.json} beside it names the classes, as a model
    * package's folder does.
    */
-  static Path centroidModel(Path dir, SplitArrays data, boolean withManifest) throws IOException {
+  public static Path centroidModel(Path dir, SplitArrays data, boolean withManifest) throws IOException {
     byte[][] images = data.uint8("image");
     long[] labels = data.int64Scalars("label");
     int n = Math.min(5000, images.length);
