@@ -19,6 +19,7 @@ import org.apache.commons.compress.archivers.zip.ZipFile;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 import org.apache.commons.compress.compressors.zstandard.ZstdCompressorInputStream;
 import org.guildpkg.GuildException;
+import org.guildpkg.archive.TarHeaderGuard;
 
 /**
  * Puts fetched sources into {@code $srcdir}: {@code .tar.gz}, {@code .tgz}, {@code .tar.zst},
@@ -51,16 +52,19 @@ final class SourceExtractor {
       } else if (isArchive(fileName)) {
         try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
             InputStream in = decompressed(raw, n);
-            TarArchiveInputStream tar = new TarArchiveInputStream(in)) {
+            TarArchiveInputStream tar = new TarArchiveInputStream(new TarHeaderGuard(in))) {
           untar(tar, root, fileName);
         }
       } else {
         Files.copy(file, root.resolve(fileName), StandardCopyOption.REPLACE_EXISTING,
             StandardCopyOption.COPY_ATTRIBUTES);
       }
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
+      if (e instanceof GuildException ge) {
+        throw ge;
+      }
       throw new GuildException("cannot extract source " + fileName + " (" + file + ") into "
-          + srcdir + ": " + e, e);
+          + srcdir + ": " + GuildException.reason(e), e);
     }
   }
 
