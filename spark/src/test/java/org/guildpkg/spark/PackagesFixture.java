@@ -89,6 +89,7 @@ final class PackagesFixture {
 
   private static PackagesFixture build() throws IOException {
     Path root = Files.createTempDirectory("guild-spark-test");
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(root), "guild-spark-test-cleanup"));
     Path out = root.resolve("archives");
     Path buildHome = root.resolve("build-home");
     Path datasetArchive = PackageBuilder.forDirectory(fashionMnistFolder(root.resolve("fashion-mnist")))
@@ -142,6 +143,16 @@ final class PackagesFixture {
     IdxConverter.convert(FASHION_MNIST_IDX.resolve("t10k-images-idx3-ubyte.gz"),
         FASHION_MNIST_IDX.resolve("t10k-labels-idx1-ubyte.gz"), dir, "test", 1, TFRecordCompression.NONE);
     return dir;
+  }
+
+  private static void deleteTree(Path root) {
+    try (var walk = Files.walk(root)) {
+      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      // a leftover temporary folder is all that is lost
+    }
   }
 
   /** Points a (new) home at the test mirror, trusting its key. */

@@ -40,6 +40,10 @@ class SparkLocalTest {
   @BeforeAll
   static void start() {
     fx = PackagesFixture.get();
+    startSession();
+  }
+
+  static void startSession() {
     spark = SparkSession.builder().master("local[2]").appName("guild-spark-local-test")
         .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1").getOrCreate();
   }
@@ -146,8 +150,20 @@ class SparkLocalTest {
     assertThat(back.except(boots).count()).isZero();
   }
 
+  /** With no session running, the CLI starts its own on --master and stops it when done. */
   @Test
   void theCliEvaluatesAsGuildEvaluateAndWritesPredictionsAsParquet() throws Exception {
+    spark.stop();
+    SparkSession.clearActiveSession();
+    SparkSession.clearDefaultSession();
+    try {
+      cliRuns();
+    } finally {
+      startSession();
+    }
+  }
+
+  private void cliRuns() throws Exception {
     Cli.Outcome spark = Cli.run(fx.driverHome, "spark", "evaluate", PackagesFixture.MODEL, PackagesFixture.DATASET,
         "--split", "test", "--master", "local[2]", "--json");
     assertThat(spark.status()).as(spark.err()).isZero();
@@ -168,7 +184,9 @@ class SparkLocalTest {
         "--split", "test", "--master", "local[2]", "--output", parquet.toString(), "--without-features");
     assertThat(predict.status()).as(predict.err()).isZero();
     assertThat(predict.out()).contains("wrote 10000 predictions to " + parquet);
-    org.apache.spark.sql.Dataset<Row> p = this.spark.read().parquet(parquet.toString());
+    assertThat(SparkSession.getDefaultSession().isDefined()).as("the CLI stopped the session it started").isFalse();
+    startSession();
+    org.apache.spark.sql.Dataset<Row> p = SparkLocalTest.spark.read().parquet(parquet.toString());
     assertThat(p.columns()).containsExactly("label", "class", "class_name", "probabilities");
     assertThat(p.filter("label = class").count() / 10_000.0).isEqualTo(fx.oneMachine.accuracy());
 

@@ -87,6 +87,8 @@ final class SparkJob {
   void stop(SparkSession session) {
     if (ownsSession) {
       session.stop();
+      SparkSession.clearActiveSession();
+      SparkSession.clearDefaultSession();
     }
   }
 
