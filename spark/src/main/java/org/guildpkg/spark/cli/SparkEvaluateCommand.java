@@ -2,12 +2,12 @@ package org.guildpkg.spark.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import org.guildpkg.cli.GuildCli;
 import org.guildpkg.spark.DistributedEvaluation;
 import org.guildpkg.spark.PackageLocation;
+import org.guildpkg.tf.cli.EvaluateCommand;
 import org.guildpkg.tf.train.Evaluation;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -54,24 +54,9 @@ public final class SparkEvaluateCommand implements Callable<Integer> {
     if (json) {
       out.println(metrics.toPrettyString());
     } else {
-      print(out, e, dataset.path("name").asText() + "@" + dataset.path("version").asText() + " " + job.split);
+      EvaluateCommand.print(out, e, dataset.path("name").asText() + "@" + dataset.path("version").asText() + " " + job.split);
     }
     out.flush();
     return 0;
-  }
-
-  // The layout of 'guild evaluate', digit for digit, so both outputs compare line by line.
-  static void print(PrintWriter out, Evaluation e, String what) {
-    out.printf(Locale.ROOT, "accuracy %.4f  loss %.4f  on %d examples (%s)%n", e.accuracy(), e.loss(), e.examples(), what);
-    out.println("per-class accuracy:");
-    e.perClassAccuracy().forEach((k, v) -> out.printf(Locale.ROOT, "  %-14s %.4f%n", k, v));
-    out.println("confusion matrix (rows: true class, columns: predicted):");
-    for (long[] row : e.confusion()) {
-      StringBuilder b = new StringBuilder(" ");
-      for (long v : row) {
-        b.append(String.format(Locale.ROOT, " %5d", v));
-      }
-      out.println(b);
-    }
   }
 }
