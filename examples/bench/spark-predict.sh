@@ -4,15 +4,12 @@
 # one JVM (the ratio is Spark's overhead). Sets up a fresh GUILD_HOME with fashion-mnist and the
 # convnet trained for STEPS steps (default 100: throughput does not depend on training).
 # Usage: examples/bench/spark-predict.sh [ROUNDS=3]   Needs apt-get install dataset-fashion-mnist.
-set -euo pipefail
-root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)"
+source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/prelude.sh"
 rounds="${1:-3}"
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
-export GUILD_HOME="$work/home" TF_CPP_MIN_LOG_LEVEL=2
+export GUILD_HOME="$work/home"
 mkdir -p "$GUILD_HOME"
 guild="$root/guild"
-(cd "$root" && mvn -B -q -o -DskipTests -pl spark -am compile dependency:build-classpath \
+(cd "$root" && mvn -B -q -o -DskipTests -pl spark -am test-compile dependency:build-classpath \
   -Dmdep.outputFile=target/guild.classpath -Dmdep.includeScope=runtime >/dev/null)
 "$guild" install "$("$guild" package "$root/examples/packages/fashion-mnist" --output "$work/out" | tail -1)" >/dev/null
 "$guild" init --template "$root/examples/packages/fashion-mnist-convnet-src" "$work/convnet" >/dev/null
@@ -23,4 +20,4 @@ opts=$(sed -n 's:.*<spark.java.options>\(.*\)</spark.java.options>.*:\1:p' "$roo
 # shellcheck disable=SC2086
 java $opts -Xmx4g -cp "$cp" "$root/examples/bench/SparkPredictBench.java" \
   fashion-mnist-convnet+fashion-mnist fashion-mnist "$rounds" 2>&1 | grep -vE '^(WARNING|Using Spark|[0-9/]+ [0-9:]+ (INFO|WARN))'
-echo "(machine shared with other jobs: compare the ratios, not the absolute figures)"
+machine_note
