@@ -144,6 +144,18 @@ public final class GuildHome {
             + (offline ? " (offline: no mirror was asked)" : " after 'guild mirror add NAME URL'"));
   }
 
+  /**
+   * Resolves a command's SPEC: an existing folder (a package folder or a bare one), an archive
+   * (installed into this home first), or an installed package ({@code NAME},
+   * {@code NAME@VERSION}, {@code "NAME>=1.0"}, installed from the mirrors when absent, as
+   * {@link #load} does). See {@link PackageFolder}.
+   *
+   * @throws GuildException naming the SPEC when it names no folder, archive or package
+   */
+  public PackageFolder resolve(String spec) {
+    return PackageFolder.resolve(this, spec);
+  }
+
   /** The highest installed version satisfying {@code spec}, if any; never installs anything. */
   public Optional<GuildPackage> find(String spec) {
     return store().find(Requirement.parse(spec));

@@ -129,7 +129,8 @@ public final class ArchiveWriter {
    * Lists every file, folder and link below {@code pkgdir}, sorted by path, with normalised
    * modes and sha256 of regular files.
    *
-   * @throws GuildException for a link pointing outside {@code pkgdir} or a special file
+   * @throws GuildException for a link pointing outside {@code pkgdir} (also through other
+   *     links), a special file, or a path past {@link PathTree}'s limits
    */
   public static List<FileEntry> scan(Path pkgdir) {
     Path root = pkgdir.toAbsolutePath().normalize();
@@ -175,6 +176,11 @@ public final class ArchiveWriter {
       throw new GuildException("cannot read package folder " + pkgdir + ": " + GuildException.reason(e), e);
     }
     out.sort((a, b) -> a.path().compareTo(b.path()));
+    // What install will refuse, refuse now: paths past the limits, and links that leave the
+    // folder only when followed through other links.
+    PathTree tree = new PathTree("package folder " + pkgdir);
+    out.forEach(tree::add);
+    tree.checkLinks();
     return out;
   }
 

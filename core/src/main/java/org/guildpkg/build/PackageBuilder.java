@@ -290,7 +290,16 @@ public final class PackageBuilder {
         String n = f.getFileName().toString();
         boolean archive = n.endsWith(PackageFormat.ZST_SUFFIX) || n.endsWith(PackageFormat.GZ_SUFFIX)
             || (n.startsWith(".") && n.endsWith(".tmp"));
-        if (!skip.contains(f) && !archive) {
+        if (skip.contains(f) || archive) {
+          return FileVisitResult.CONTINUE;
+        }
+        // Checked before anything opens the file: opening a FIFO would wait for a writer forever.
+        if (!attrs.isRegularFile() && !attrs.isSymbolicLink()) {
+          throw new GuildException("package folder " + root + ": '" + root.relativize(f)
+              + "' is not a regular file, folder or link (a FIFO, socket or device); packages"
+              + " hold only those, so remove it or name a packager");
+        }
+        {
           Files.copy(f, pkgdir.resolve(root.relativize(f).toString()),
               StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES,
               LinkOption.NOFOLLOW_LINKS);

@@ -172,23 +172,21 @@ public final class Store {
    *     installed; the store is unchanged then
    */
   public GuildPackage install(Path archive, InstallOptions options) {
-    try (Lock l = lock()) {
-      if (options.checksum().isEmpty()) {
-        try (ArchiveReader reader = ArchiveReader.open(archive)) {
-          return install(archive, reader, options, () -> {});
-        }
+    if (options.checksum().isEmpty()) {
+      try (Lock l = lock(); ArchiveReader reader = ArchiveReader.open(archive)) {
+        return install(archive, reader, options, () -> {});
       }
-      // Read the file once: hash its raw bytes on the way into the extractor, and commit only
-      // when they match. Any other failure of a file that does not match is reported as the
-      // checksum mismatch it is.
-      ChecksummedInput raw = ChecksummedInput.open(archive, options.checksum().get());
-      try (ArchiveReader reader = ArchiveReader.open(archive, raw)) {
-        return install(archive, reader, options, raw::verify);
-      } catch (GuildException e) {
-        throw raw.matches() ? e : raw.mismatch(e);
-      } finally {
-        raw.closeFile();
-      }
+    }
+    // Hash the file before any parser reads it (and without the lock); then hash its raw bytes
+    // again on the way into the extractor, and commit only when they match. Any other failure of
+    // a file that does not match is reported as the checksum mismatch it is.
+    ChecksummedInput raw = ChecksummedInput.open(archive, options.checksum().get());
+    try (Lock l = lock(); ArchiveReader reader = ArchiveReader.open(archive, raw)) {
+      return install(archive, reader, options, raw::verify);
+    } catch (GuildException e) {
+      throw raw.matches() ? e : raw.mismatch(e);
+    } finally {
+      raw.closeFile();
     }
   }
 
