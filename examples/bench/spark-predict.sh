@@ -18,6 +18,6 @@ guild="$root/guild"
 cp="$root/spark/target/classes:$root/tf-runtime/target/classes:$root/core/target/classes:$(cat "$root/spark/target/guild.classpath")"
 opts=$(sed -n 's:.*<spark.java.options>\(.*\)</spark.java.options>.*:\1:p' "$root/spark/pom.xml")
 # shellcheck disable=SC2086
-java $opts -Xmx4g -cp "$cp" "$root/examples/bench/SparkPredictBench.java" \
+java $opts -Dslf4j.provider=org.apache.logging.slf4j.SLF4JServiceProvider -Xmx4g -cp "$cp" "$root/examples/bench/SparkPredictBench.java" \
   fashion-mnist-convnet+fashion-mnist fashion-mnist "$rounds" 2>&1 | grep -vE '^(WARNING|Using Spark|[0-9/]+ [0-9:]+ (INFO|WARN))'
 machine_note
