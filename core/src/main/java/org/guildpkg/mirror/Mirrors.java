@@ -18,6 +18,7 @@ import org.guildpkg.spec.PackageName;
 import org.guildpkg.transport.AtomicFiles;
 import org.guildpkg.transport.Transport;
 import org.guildpkg.transport.TransportContext;
+import org.guildpkg.transport.TooLargeException;
 import org.guildpkg.transport.TransportException;
 import org.guildpkg.transport.Transports;
 import org.slf4j.Logger;
@@ -237,7 +238,7 @@ public final class Mirrors {
     byte[] sig = null;
     // Two tries: a publisher may replace the index between our reads of index and signature.
     for (int attempt = 1; attempt <= 2; attempt++) {
-      Optional<byte[]> b = t.get(MirrorIndex.FILE);
+      Optional<byte[]> b = getLimited(m, t, MirrorIndex.FILE, MirrorIndex.maxBytes(), "GUILD_MAX_INDEX_BYTES");
       if (b.isEmpty()) {
         return Optional.empty();
       }
@@ -245,7 +246,7 @@ public final class Mirrors {
       if (m.key().isEmpty()) {
         break;
       }
-      Optional<byte[]> s = t.get(MirrorIndex.SIGNATURE_FILE);
+      Optional<byte[]> s = getLimited(m, t, MirrorIndex.SIGNATURE_FILE, MirrorIndex.MAX_SIGNATURE_BYTES, null);
       if (s.isEmpty()) {
         throw new GuildException("mirror '" + m.name() + "' has a key but " + t.resolve(MirrorIndex.SIGNATURE_FILE)
             + " is missing: the index cannot be trusted; ask the mirror's owner to publish with --key");
@@ -288,6 +289,18 @@ public final class Mirrors {
     }
     LOG.debug("fetched {} (serial {}, {} packages)", url, index.serial(), index.packages().size());
     return Optional.of(new LoadedIndex(m, index, false));
+  }
+
+  /** Reads a small mirror file; one over its cap is an error naming the mirror, not an outage. */
+  private static Optional<byte[]> getLimited(MirrorSpec m, Transport t, String file, long max, String setting) {
+    try {
+      return t.get(file, max);
+    } catch (TooLargeException e) {
+      throw new GuildException("mirror '" + m.name() + "' offers " + file + " larger than the " + max
+          + " bytes allowed (" + t.resolve(file) + ")"
+          + (setting == null ? "" : "; if its index is really that large, raise " + setting)
+          + "; nothing was changed", e);
+    }
   }
 
   /**

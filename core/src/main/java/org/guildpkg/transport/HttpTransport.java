@@ -1,7 +1,6 @@
 package org.guildpkg.transport;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.ProxySelector;
 import java.net.URI;
@@ -24,7 +23,11 @@ import org.slf4j.LoggerFactory;
  * (WebDAV, such as nginx's dav module) to publish.
  *
  * <p>Uses the JDK's {@link HttpClient}: redirects followed (not from HTTPS to HTTP), a connect
- * timeout, and the system's proxy selector ({@code -Dhttps.proxyHost=...}).
+ * timeout, a timeout until the response headers, and the system's proxy selector
+ * ({@code -Dhttps.proxyHost=...}). Bodies are streamed with an idle timeout: a server that stops
+ * sending mid-body fails the transfer after {@link #idleTimeout()} (a download then resumes with
+ * {@code Range}), and a small file ({@link #get(String, long)}) longer than its cap is refused
+ * before it fills the heap.
  */
 final class HttpTransport implements Transport {
   private static final Logger LOG = LoggerFactory.getLogger(HttpTransport.class);
@@ -41,11 +44,23 @@ final class HttpTransport implements Transport {
 
   private final URI base;
   private final boolean offline;
+  private final Duration idleTimeout;
 
   /** A transport for the mirror at {@code base}; with {@code offline} every request is refused. */
-  public HttpTransport(URI base, boolean offline) {
+  HttpTransport(URI base, boolean offline) {
+    this(base, offline, StreamingBody.configuredIdleTimeout());
+  }
+
+  /** A transport whose bodies fail when no byte arrives for {@code idleTimeout}. */
+  HttpTransport(URI base, boolean offline, Duration idleTimeout) {
     this.base = Transport.withSlash(base);
     this.offline = offline;
+    this.idleTimeout = idleTimeout;
+  }
+
+  /** How long a response body may send nothing before the transfer fails. */
+  Duration idleTimeout() {
+    return idleTimeout;
   }
 
   @Override
@@ -54,14 +69,28 @@ final class HttpTransport implements Transport {
   }
 
   @Override
-  public Optional<byte[]> get(String relPath) {
+  public Optional<byte[]> get(String relPath, long maxBytes) {
     URI uri = resolve(relPath);
-    HttpResponse<byte[]> r = send(HttpRequest.newBuilder(uri).GET(), HttpResponse.BodyHandlers.ofByteArray(), uri);
-    if (r.statusCode() == 404 || r.statusCode() == 410) {
-      return Optional.empty();
+    Response r = send(HttpRequest.newBuilder(uri).GET(), uri);
+    try (StreamingBody body = r.body()) {
+      if (r.statusCode() == 404 || r.statusCode() == 410) {
+        return Optional.empty();
+      }
+      checkStatus(r.statusCode(), "GET", uri);
+      long declared = r.headers().firstValueAsLong("Content-Length").orElse(-1);
+      if (declared > maxBytes) {
+        throw tooLarge(uri, maxBytes);
+      }
+      return Optional.of(body.readAtMost(maxBytes));
+    } catch (StreamingBody.TooLargeException e) {
+      throw tooLarge(uri, maxBytes);
+    } catch (IOException e) {
+      throw new TransportException("GET " + uri + " broke off: " + describe(e), true, e);
     }
-    checkStatus(r.statusCode(), "GET", uri);
-    return Optional.of(r.body());
+  }
+
+  private static TransportException tooLarge(URI uri, long maxBytes) {
+    return new TooLargeException(uri, maxBytes);
   }
 
   @Override
@@ -71,10 +100,10 @@ final class HttpTransport implements Transport {
     if (offset > 0) {
       req.header("Range", "bytes=" + offset + "-");
     }
-    HttpResponse<InputStream> r = send(req, HttpResponse.BodyHandlers.ofInputStream(), uri);
+    Response r = send(req, uri);
     long start;
     long total;
-    try (InputStream body = r.body()) {
+    try (StreamingBody body = r.body()) {
       int status = r.statusCode();
       if (status == 416 && offset > 0) {
         // The partial file is as long as the resource or longer: let the checksum decide.
@@ -104,6 +133,9 @@ final class HttpTransport implements Transport {
           pos += n;
           progress.advance(n);
         }
+      } catch (StreamingBody.StalledException e) {
+        throw new TransportException(
+            uri + ": transfer stalled after " + pos + " bytes (" + e.getMessage() + ")", true, e);
       } catch (IOException e) {
         throw new TransportException(
             uri + ": transfer broke off after " + pos + " bytes: " + e.getMessage(), true, e);
@@ -113,8 +145,6 @@ final class HttpTransport implements Transport {
             uri + ": transfer ended after " + pos + " of " + total + " bytes", true, null);
       }
       return pos;
-    } catch (IOException e) {
-      throw new TransportException(uri + ": " + e.getMessage(), true, e);
     } finally {
       progress.finish();
     }
@@ -136,8 +166,8 @@ final class HttpTransport implements Transport {
 
   private void put(String relPath, HttpRequest.BodyPublisher body) throws TransportException {
     URI uri = resolve(relPath);
-    HttpResponse<String> r =
-        send(HttpRequest.newBuilder(uri).PUT(body), HttpResponse.BodyHandlers.ofString(), uri);
+    Response r = send(HttpRequest.newBuilder(uri).PUT(body), uri);
+    r.body().close(); // the answer's body is never needed (and may never end)
     int s = r.statusCode();
     if (s != 200 && s != 201 && s != 204) {
       throw new TransportException(
@@ -147,6 +177,16 @@ final class HttpTransport implements Transport {
     }
     LOG.debug("PUT {} -> {}", uri, s);
   }
+
+  /** Sends a request and returns once the headers have arrived; the body streams with the idle timeout. */
+  private Response send(HttpRequest.Builder req, URI uri) {
+    HttpResponse<java.util.concurrent.Flow.Publisher<java.util.List<java.nio.ByteBuffer>>> r =
+        send(req, HttpResponse.BodyHandlers.ofPublisher(), uri);
+    return new Response(r.statusCode(), r.headers(), StreamingBody.of(r.body(), idleTimeout));
+  }
+
+  /** The status and headers of a response, with its body to stream. */
+  private record Response(int statusCode, java.net.http.HttpHeaders headers, StreamingBody body) {}
 
   private <T> HttpResponse<T> send(HttpRequest.Builder req, HttpResponse.BodyHandler<T> handler, URI uri) {
     if (offline) {
