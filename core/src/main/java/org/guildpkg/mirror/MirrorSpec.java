@@ -52,6 +52,11 @@ public record MirrorSpec(String name, URI url, Optional<PublicKey> key) {
     if (url == null) {
       throw new GuildException("a mirror URL is required");
     }
+    if (url.getRawUserInfo() != null) {
+      throw new GuildException("a mirror URL must not hold credentials (they would show in listings"
+          + " and messages): give them with GUILD_MIRROR_<NAME>_TOKEN or _USER/_PASSWORD, the mirror's"
+          + " section of $GUILD_HOME/config, or ~/.netrc");
+    }
     if (!Transports.supports(url)) {
       throw Transports.unsupported(url);
     }

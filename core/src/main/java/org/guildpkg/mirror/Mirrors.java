@@ -17,7 +17,7 @@ import org.guildpkg.GuildException;
 import org.guildpkg.spec.PackageName;
 import org.guildpkg.transport.AtomicFiles;
 import org.guildpkg.transport.Transport;
-import org.guildpkg.transport.TransportContext;
+import org.guildpkg.transport.AuthenticationException;
 import org.guildpkg.transport.TooLargeException;
 import org.guildpkg.transport.TransportException;
 import org.guildpkg.transport.Transports;
@@ -82,7 +82,24 @@ public final class Mirrors {
 
   /** The transport for a mirror (refusing network calls when offline). */
   public Transport transport(MirrorSpec mirror) {
-    return Transports.of(mirror.url(), new TransportContext(Optional.of(mirror.name()), offline));
+    return Transports.of(mirror.url(), MirrorConfig.load(home).context(mirror, offline));
+  }
+
+  /**
+   * The transport to publish to {@code mirror}: the name of a configured mirror (with its
+   * credentials), or a URL or folder (with the credentials of a configured mirror of that URL, or
+   * of its host in {@code ~/.netrc}).
+   */
+  public static Transport forPublishing(Path home, String mirror) {
+    MirrorConfig config = MirrorConfig.load(home);
+    if (mirror != null && mirror.matches("[A-Za-z0-9_-]+")) {
+      Optional<MirrorSpec> named = config.mirror(mirror);
+      if (named.isPresent()) {
+        return Transports.of(named.get().url(), config.context(named.get(), false));
+      }
+    }
+    java.net.URI url = MirrorSpec.parseUrl(mirror);
+    return Transports.of(url, config.context(url, false));
   }
 
   /**
@@ -196,6 +213,8 @@ public final class Mirrors {
         }
         problems.add("mirror '" + m.name() + "' has no " + MirrorIndex.FILE + " at " + t.resolve(MirrorIndex.FILE));
         return Optional.empty();
+      } catch (AuthenticationException e) {
+        throw e; // not an outage: the user must act, and a stale cache would hide it
       } catch (TransportException e) {
         if (Files.exists(cache)) {
           warnings.accept("mirror '" + m.name() + "' is unreachable (" + e.getMessage()
