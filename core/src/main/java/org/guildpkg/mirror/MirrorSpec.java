@@ -5,6 +5,7 @@ import java.security.PublicKey;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.guildpkg.GuildException;
+import org.guildpkg.transport.TransportContext;
 import org.guildpkg.transport.Transports;
 
 /**
@@ -59,6 +60,12 @@ public record MirrorSpec(String name, URI url, Optional<PublicKey> key) {
     }
     if (!Transports.supports(url)) {
       throw Transports.unsupported(url);
+    }
+    try {
+      // Its transport checks the rest (a bucket for s3://, no host for file://); no I/O happens here.
+      Transports.of(url, TransportContext.of(true));
+    } catch (IllegalArgumentException e) {
+      throw new GuildException("invalid mirror URL " + url + ": " + e.getMessage(), e);
     }
     String s = url.toString();
     return s.endsWith("/") ? url : URI.create(s + "/");
