@@ -24,7 +24,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.guildpkg.GuildException;
 import org.guildpkg.archive.ArchiveWriter;
+import org.guildpkg.build.PackageBuilder;
+import org.guildpkg.build.PackageFolders;
+import org.guildpkg.build.SourceSearchPath;
 import org.guildpkg.cli.CliRun;
 import org.guildpkg.mirror.SigningKeys;
 import org.junit.jupiter.api.AfterEach;
@@ -192,6 +196,25 @@ class HostileMirrorServerTest {
     assertThat(ranges).hasSize(2);
     assertThat(ranges.get(0)).isEqualTo("none");
     assertThat(ranges.get(1)).matches("bytes=\\d+-").isNotEqualTo("bytes=0-");
+  }
+
+  @Test
+  void aSourceDownloadThatStallsMidBodyFailsAfterTheIdleTimeout() {
+    routes.put("/upstream.tar.gz", stalling(new byte[100_000], 1_000));
+    Path dir = PackageFolders.write(tmp.resolve("pkg"), PackageFolders.header("src-test")
+        + "source = " + url() + "upstream.tar.gz\nsha256sums = SKIP\n", Map.of());
+    System.setProperty("guild.http.idleTimeout", "0.5");
+    long t0 = System.nanoTime();
+    try {
+      assertThatThrownBy(() -> PackageBuilder.forDirectory(dir).output(tmp.resolve("out")).home(tmp.resolve("home"))
+              .progress(l -> { }).sources(SourceSearchPath.empty()).build())
+          .isInstanceOf(GuildException.class)
+          .hasMessageContaining("upstream.tar.gz")
+          .hasMessageContaining("no data for 500 ms");
+    } finally {
+      System.clearProperty("guild.http.idleTimeout");
+    }
+    assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(15));
   }
 
   @Test
