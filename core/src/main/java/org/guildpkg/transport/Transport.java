@@ -19,7 +19,7 @@ import org.guildpkg.GuildException;
  *
  * <pre>{@code
  * Transport t = Transport.of(URI.create("https://mirror.example.org/guild/"), false);
- * Optional<byte[]> index = t.get("index.json");
+ * Optional<byte[]> index = t.get("index.json", MirrorIndex.maxBytes());
  * }</pre>
  */
 public interface Transport {
