@@ -3,37 +3,28 @@ package org.guildpkg.s3;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PrivateKey;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.guildpkg.archive.ArchiveWriter;
-import org.guildpkg.archive.Manifest;
-import org.guildpkg.cli.GuildCli;
+import org.guildpkg.cli.CliRun;
 import org.guildpkg.mirror.MirrorIndex;
 import org.guildpkg.mirror.Publisher;
 import org.guildpkg.mirror.SigningKeys;
-import org.guildpkg.spec.PackageName;
-import org.guildpkg.spec.PackageType;
-import org.guildpkg.spec.Requirement;
-import org.guildpkg.spec.Version;
+import org.guildpkg.mirror.TestPackages;
 import org.guildpkg.transport.Transports;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
@@ -87,30 +78,16 @@ class S3MirrorTest {
     }
   }
 
-  /** Runs {@code guild --home HOME ARGS...} in-process. */
+  /** Runs {@code guild --home HOME ARGS...} in-process: status, standard output, standard error. */
   private static String[] guild(Path home, String... args) {
-    StringWriter o = new StringWriter();
-    StringWriter e = new StringWriter();
-    CommandLine cl = GuildCli.commandLine();
-    cl.setOut(new PrintWriter(o, true));
-    cl.setErr(new PrintWriter(e, true));
-    List<String> all = new ArrayList<>(List.of("--home", home.toString()));
-    all.addAll(List.of(args));
-    int status = cl.execute(all.toArray(String[]::new));
-    assertThat(o.toString() + e).doesNotContain(SECRET);
-    return new String[] {Integer.toString(status), o.toString(), e.toString()};
+    CliRun r = CliRun.guild(home, args);
+    assertThat(r.out() + r.err()).doesNotContain(SECRET);
+    return new String[] {Integer.toString(r.status()), r.out(), r.err()};
   }
 
   private Path archive(String name, String version, String requires, String content) {
-    try {
-      Manifest m = new Manifest(PackageName.of(name), Version.parse(version), PackageType.SOURCE, "package " + name,
-          List.of("test"), "Apache-2.0", Requirement.parseList(requires), List.of(), Map.of(), Optional.empty(), null);
-      Path dir = Files.createTempDirectory(Files.createDirectories(tmp.resolve("work")), name);
-      Files.writeString(dir.resolve("README.txt"), content);
-      return ArchiveWriter.write(m, dir, Files.createDirectories(tmp.resolve("out-" + name + "-" + version)), 0);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
+    return TestPackages.simple(tmp.resolve("work"), name, version, requires, content,
+        tmp.resolve("out-" + name + "-" + version));
   }
 
   @Test
