@@ -28,10 +28,22 @@ final class InterfaceSummary {
         add(out, "classes", values(data.path("classes")));
       }
       case MODEL -> {
-        data.path("signatures").fields().forEachRemaining(e -> out.add(new Line("signature",
+        List<String> withheld = new ArrayList<>();
+        data.path("signatures").fields().forEachRemaining(e -> {
+          boolean changes = e.getValue().path("changes_state").asBoolean(false) || e.getKey().equals("train");
+          if (changes) {
+            withheld.add(e.getKey());
+          }
+          out.add(new Line("signature",
             e.getKey() + " (" + e.getValue().path("method").asText("?") + "): "
                 + join(e.getValue().path("inputs"), t -> t.getKey() + " " + tensor(t.getValue()))
-                + " -> " + join(e.getValue().path("outputs"), t -> t.getKey() + " " + tensor(t.getValue())))));
+                + " -> " + join(e.getValue().path("outputs"), t -> t.getKey() + " " + tensor(t.getValue()))
+                + (changes ? " [changes the model]" : "")));
+        });
+        if (!withheld.isEmpty()) {
+          out.add(new Line("serving", "not served: " + String.join(", ", withheld)
+              + " (they change the model's variables; guild serve --allow-signature NAME serves one)"));
+        }
         JsonNode lineage = data.path("lineage");
         if (lineage.isObject()) {
           add(out, "trained from", id(lineage.path("source")) + " on " + id(lineage.path("dataset")));

@@ -28,6 +28,8 @@ import picocli.CommandLine.ParentCommand;
     description = {
       "Serve model packages or SavedModel folders with TensorFlow Serving's REST API"
           + " (/v1/models/NAME:predict, :classify, :regress, /metadata) until interrupted.",
+      "Signatures whose call changes the model's variables (such as train) are not served"
+          + " unless named with --allow-signature.",
       "Prints each model's URL. A package version is served as its number when it is a plain"
           + " number, else as its rank among the package's installed versions; it is also a label"
           + " (/labels/VERSION), and 'latest' and 'stable' name the highest."
@@ -80,6 +82,11 @@ final class ServeCommand implements Callable<Integer> {
       + " heap, -Xmx; a body takes up to about 5 times its size in heap while handled).")
   Long maxInFlight;
 
+  @Option(names = "--allow-signature", paramLabel = "NAME", description = "Also serve the"
+      + " signature NAME when calling it changes the model's variables (such as train); by default"
+      + " such signatures are not served, so clients cannot change the model. Repeatable.")
+  List<String> allowSignatures = new ArrayList<>();
+
   @Option(names = "--threads", paramLabel = "N", description = "Request threads (default: four per"
       + " processor, at least 8).")
   Integer threads;
@@ -98,6 +105,11 @@ final class ServeCommand implements Callable<Integer> {
     }
     if (maxInFlight != null) {
       b.maxInFlightBytes(maxInFlight);
+    }
+    for (String key : allowSignatures) {
+      b.allowSignature(key);
+      parent.err().println("guild: warning: serving signature " + key + " where a model has it,"
+          + " even if it changes the model's variables: any client can then change the model");
     }
     if (batching) {
       b.batching(new ModelServer.Batching(maxBatchSize, Duration.ofNanos(batchTimeoutMicros * 1000)));

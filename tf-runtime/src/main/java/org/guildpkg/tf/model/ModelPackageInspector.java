@@ -37,7 +37,10 @@ public final class ModelPackageInspector implements PackageInspector {
                 + " export it with at least a serving_default signature");
       }
       if (!interfaceData.has("signatures")) {
-        interfaceData.set("signatures", ModelSignature.toJson(model.signatures()));
+        ObjectNode sigs = ModelSignature.toJson(model.signatures());
+        // What serving needs to know before it loads the model: which calls change it.
+        model.stateChangingSignatures().forEach(k -> ((ObjectNode) sigs.get(k)).put("changes_state", true));
+        interfaceData.set("signatures", sigs);
       }
       LOG.debug("{}: signatures {}", what, model.signatures());
     } catch (GuildException e) {

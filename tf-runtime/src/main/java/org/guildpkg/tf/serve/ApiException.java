@@ -4,7 +4,8 @@ import org.guildpkg.GuildException;
 
 /**
  * A request the REST API refuses, with the HTTP status TensorFlow Serving gives for it (400 for a
- * malformed request or bad input, 404 for an unknown model or version, 405, 413, 415) and the
+ * malformed request or bad input, 403 for a signature that changes the model and is not served, 404 for an unknown model or
+ * version, 405, 413, 415) and the
  * message that goes into the {@code {"error": "..."}} body.
  */
 final class ApiException extends GuildException {

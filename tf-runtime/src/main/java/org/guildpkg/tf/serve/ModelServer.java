@@ -16,6 +16,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -60,6 +61,15 @@ import org.slf4j.LoggerFactory;
  * {@code stable} name the highest version, which requests without a version get. A SavedModel
  * folder named by digits (TensorFlow Serving's {@code NAME/123/} layout) is that version, any
  * other folder version 1.
+ *
+ * <p><b>Signatures served.</b> A client cannot change a served model: a signature whose call
+ * changes the model's variables or tables (its graph writes them, as {@code train} and the
+ * counter's {@code incr_counter} do; see {@link SavedModel#changesState}) is not served, and a
+ * request for it gets 403, unless the operator names it with {@link Builder#allowSignature}
+ * ({@code guild serve --allow-signature NAME}), which is logged as a warning. {@code
+ * serving_default} and every read-only signature are served. The metadata endpoint lists the
+ * served signatures under {@code signature_def} and, when some are withheld, names them with the
+ * reason under {@code withheld_signatures}.
  *
  * <p><b>Batching</b> (off by default, {@link Builder#batching}): concurrent row-form predict
  * requests to one model version and signature are run as one TensorFlow call; see
@@ -114,6 +124,7 @@ public final class ModelServer implements AutoCloseable {
   private final long maxBodyBytes;
   private final InFlightBudget budget;
   private final Optional<Batching> batching;
+  private final Set<String> allowedSignatures;
   private final HttpServer http;
   private final ThreadPoolExecutor pool;
   private volatile boolean closed;
@@ -156,8 +167,23 @@ public final class ModelServer implements AutoCloseable {
     private long maxInFlightBytes = defaultMaxInFlightBytes();
     private int threads = Math.max(8, 4 * Runtime.getRuntime().availableProcessors());
     private Optional<Batching> batching = Optional.empty();
+    private final Set<String> allowedSignatures = new TreeSet<>();
 
     private Builder() {}
+
+    /**
+     * Serves the signature {@code key} of every model even when calling it changes the model's
+     * variables (such as {@code train}, or the counter's {@code incr_counter}): any client can then
+     * change the served model. By default such signatures are not served (see the class
+     * documentation); each one allowed is logged as a warning when a model that has it is added.
+     */
+    public Builder allowSignature(String key) {
+      if (key == null || key.isBlank()) {
+        throw new IllegalArgumentException("a signature key is required");
+      }
+      allowedSignatures.add(key);
+      return this;
+    }
 
     /** The address to listen on (default 127.0.0.1; 0.0.0.0 for every interface). */
     public Builder host(String host) {
@@ -229,6 +255,7 @@ public final class ModelServer implements AutoCloseable {
     this.maxBodyBytes = b.maxBodyBytes;
     this.budget = new InFlightBudget(b.maxInFlightBytes);
     this.batching = b.batching;
+    this.allowedSignatures = Set.copyOf(b.allowedSignatures);
     this.api = new RestApi(registry, b.maxBodyBytes);
     AtomicInteger n = new AtomicInteger();
     this.pool = new ThreadPoolExecutor(b.threads, b.threads, 0, TimeUnit.MILLISECONDS,
@@ -340,7 +367,18 @@ public final class ModelServer implements AutoCloseable {
     Batcher batcher = batching
         .map(b -> new Batcher(b.maxBatchSize(), b.timeout().toNanos()))
         .orElse(null);
-    Servable s = new Servable(info, model, owned, batcher);
+    Set<String> withheld = new TreeSet<>(model.stateChangingSignatures());
+    for (String key : allowedSignatures) {
+      if (withheld.remove(key)) {
+        LOG.warn("serving signature {} of {}, which changes the model's variables: any client can"
+            + " change the served model", key, info);
+      }
+    }
+    if (!withheld.isEmpty()) {
+      LOG.info("not serving the signatures of {} that change its variables: {} (allow one with"
+          + " guild serve --allow-signature NAME)", info, withheld);
+    }
+    Servable s = new Servable(info, model, owned, batcher, withheld);
     try {
       registry.add(s);
     } catch (GuildException e) {

@@ -208,8 +208,8 @@ final class RestApi {
     String sigName = signatureName(doc);
     Servable s = registry.acquire(t.name(), t.version(), t.label());
     try {
-      ModelSignature sig = s.model.signature(sigName).orElseThrow(() -> ApiException.badRequest(
-          "Serving signature name: \"" + sigName + "\" not found in signature def"));
+      ModelSignature sig = signature(s, sigName, "Serving signature name: \"" + sigName
+          + "\" not found in signature def");
       JsonNode instances = doc.get("instances");
       JsonNode inputs = doc.get("inputs");
       if (instances != null && inputs != null) {
@@ -247,6 +247,24 @@ final class RestApi {
     } finally {
       s.release();
     }
+  }
+
+  /**
+   * The signature a request names: 400 with {@code notFound} when the model has none such, 403
+   * when it changes the model's state and the operator did not allow it.
+   */
+  static ModelSignature signature(Servable s, String key, String notFound) {
+    ModelSignature sig = s.model.signature(key).orElseThrow(() -> ApiException.badRequest(notFound));
+    if (s.withheld.contains(key)) {
+      throw new ApiException(403, withheldReason(key));
+    }
+    return sig;
+  }
+
+  /** Why a signature is not served. */
+  static String withheldReason(String key) {
+    return "Signature \"" + key + "\" changes the model's variables, so it is not served; the"
+        + " operator can allow it with guild serve --allow-signature " + key;
   }
 
   private static String signatureName(JsonNode doc) {
@@ -317,8 +335,7 @@ final class RestApi {
     byte[][] examples = JsonExamples.serialize(doc);
     Servable s = registry.acquire(t.name(), t.version(), t.label());
     try {
-      ModelSignature sig = s.model.signature(sigName).orElseThrow(() -> ApiException.badRequest(
-          "No signature was found with name: " + sigName));
+      ModelSignature sig = signature(s, sigName, "No signature was found with name: " + sigName);
       String want = classify ? CLASSIFY : REGRESS;
       // TF2 exports give every signature the predict method; one taking serialized Examples
       // (a single string input) is still a classify or regress function.
@@ -465,6 +482,9 @@ final class RestApi {
         g.writeObjectFieldStart("signature_def");
         g.writeObjectFieldStart("signature_def");
         for (ModelSignature sig : s.model.signatures()) {
+          if (s.withheld.contains(sig.key())) {
+            continue;
+          }
           g.writeObjectFieldStart(sig.key());
           writeTensorInfos(g, "inputs", sig.inputs());
           writeTensorInfos(g, "outputs", sig.outputs());
@@ -475,6 +495,13 @@ final class RestApi {
         }
         g.writeEndObject();
         g.writeEndObject();
+        if (!s.withheld.isEmpty()) {
+          g.writeObjectFieldStart("withheld_signatures");
+          for (String key : s.withheld) {
+            g.writeStringField(key, withheldReason(key));
+          }
+          g.writeEndObject();
+        }
         g.writeEndObject();
       });
     } finally {
