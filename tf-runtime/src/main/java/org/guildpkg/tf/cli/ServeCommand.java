@@ -99,7 +99,8 @@ final class ServeCommand implements Callable<Integer> {
     if (name != null && specs.size() != 1) {
       throw new GuildException("--name needs exactly one SPEC, not " + specs.size());
     }
-    ModelServer.Builder b = ModelServer.builder().host(host).port(port).maxBodyBytes(maxBody);
+    ModelServer.Builder b = ModelServer.builder().host(host).port(port).maxBodyBytes(maxBody)
+        .home(GuildPackages.at(parent.home()));
     if (threads != null) {
       b.threads(threads);
     }

@@ -25,6 +25,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.guildpkg.GuildException;
+import org.guildpkg.GuildHome;
 import org.guildpkg.GuildPackage;
 import org.guildpkg.spec.Version;
 import org.guildpkg.tf.model.SavedModel;
@@ -56,7 +57,7 @@ import org.slf4j.LoggerFactory;
  * is one integer version of it, because TensorFlow Serving's API wants integers: a package version
  * that is a plain number ({@code 3}, {@code 00000123}) is that number; any other ({@code 1.0},
  * {@code 2.1-rc1}) is its 1-based rank, in Guild's version order, among the versions of the package
- * installed beside it in the store ({@code $GUILD_HOME/packages/NAME/*}) and those already served.
+ * installed in the server's Guild home ({@link Builder#home}) and those already served.
  * Every package version is also a label ({@code /labels/1.0}), and the labels {@code latest} and
  * {@code stable} name the highest version, which requests without a version get. A SavedModel
  * folder named by digits (TensorFlow Serving's {@code NAME/123/} layout) is that version, any
@@ -125,6 +126,8 @@ public final class ModelServer implements AutoCloseable {
   private final InFlightBudget budget;
   private final Optional<Batching> batching;
   private final Set<String> allowedSignatures;
+  private final Optional<GuildHome> home;
+  private final Predictor predictor;
   private final HttpServer http;
   private final ThreadPoolExecutor pool;
   private volatile boolean closed;
@@ -168,8 +171,19 @@ public final class ModelServer implements AutoCloseable {
     private int threads = Math.max(8, 4 * Runtime.getRuntime().availableProcessors());
     private Optional<Batching> batching = Optional.empty();
     private final Set<String> allowedSignatures = new TreeSet<>();
+    private Optional<GuildHome> home = Optional.empty();
 
     private Builder() {}
+
+    /**
+     * The Guild home whose installed versions of a package number a package version that is not a
+     * plain number (see the class documentation); without one, such a version is numbered by its
+     * rank among the versions of the package served.
+     */
+    public Builder home(GuildHome home) {
+      this.home = Optional.of(home);
+      return this;
+    }
 
     /**
      * Serves the signature {@code key} of every model even when calling it changes the model's
@@ -256,7 +270,9 @@ public final class ModelServer implements AutoCloseable {
     this.budget = new InFlightBudget(b.maxInFlightBytes);
     this.batching = b.batching;
     this.allowedSignatures = Set.copyOf(b.allowedSignatures);
-    this.api = new RestApi(registry, b.maxBodyBytes);
+    this.home = b.home;
+    this.predictor = new Predictor(registry);
+    this.api = new RestApi(predictor, b.maxBodyBytes);
     AtomicInteger n = new AtomicInteger();
     this.pool = new ThreadPoolExecutor(b.threads, b.threads, 0, TimeUnit.MILLISECONDS,
         new ArrayBlockingQueue<>(4096), r -> {
@@ -304,7 +320,12 @@ public final class ModelServer implements AutoCloseable {
   public ServedModel add(GuildPackage pkg) {
     String name = pkg.name().value();
     String v = pkg.version().value();
-    long number = versionNumber(v, installedVersions(pkg), registry.packageVersions(name));
+    List<String> installed = home.map(h -> h.list().stream()
+            .filter(p -> p.name().equals(pkg.name()))
+            .map(p -> p.version().value())
+            .toList())
+        .orElse(List.of());
+    long number = versionNumber(v, installed, registry.packageVersions(name));
     return add(new ServedModel(name, number, Optional.of(v), pkg.path()),
         pkg.as(SavedModel.class), true);
   }
@@ -409,6 +430,14 @@ public final class ModelServer implements AutoCloseable {
     return !removed.isEmpty();
   }
 
+  /**
+   * The protocol-neutral prediction layer over the models served: what the REST API calls, and
+   * what other protocols (such as {@code guild-grpc}'s gRPC API) call.
+   */
+  public Predictor predictor() {
+    return predictor;
+  }
+
   /** The versions served, by name then version. */
   public List<ServedModel> models() {
     return registry.list();
@@ -466,22 +495,6 @@ public final class ModelServer implements AutoCloseable {
     return all.headSet(Version.parse(version), true).size();
   }
 
-  /** The versions installed beside a package in the store layout {@code packages/NAME/VERSION}. */
-  private static List<String> installedVersions(GuildPackage pkg) {
-    Path parent = pkg.path().toAbsolutePath().normalize().getParent();
-    if (parent == null || !parent.getFileName().toString().equals(pkg.name().value())) {
-      return List.of();
-    }
-    try (Stream<Path> s = Files.list(parent)) {
-      return s.filter(Files::isDirectory)
-          .map(p -> p.getFileName().toString())
-          .filter(Version::isValid)
-          .toList();
-    } catch (IOException e) {
-      return List.of();
-    }
-  }
-
   private static void checkName(String name) {
     if (name == null || name.isEmpty() || name.indexOf('/') >= 0 || name.indexOf(':') >= 0) {
       throw new GuildException("invalid model name '" + name + "': it must be non-empty, without"
@@ -528,9 +541,10 @@ public final class ModelServer implements AutoCloseable {
           admitted = body.length;
         }
         reply = api.handle(ex.getRequestMethod(), ex.getRequestURI().getRawPath(), body);
-      } catch (ApiException e) {
-        closeConnection |= e.status() == 413;
-        reply = new RestApi.Reply(e.status(), api.error(e.getMessage()), Optional.empty());
+      } catch (PredictionException e) {
+        int status = RestApi.httpStatus(e);
+        closeConnection |= status == 413;
+        reply = new RestApi.Reply(status, api.error(e.getMessage()), Optional.empty());
       } catch (OutOfMemoryError e) {
         closeConnection = true;
         reply = outOfMemory(ex, e);
@@ -540,7 +554,9 @@ public final class ModelServer implements AutoCloseable {
           reply = outOfMemory(ex, e);
         } else {
           LOG.warn("request {} {} failed", ex.getRequestMethod(), ex.getRequestURI(), e);
-          reply = new RestApi.Reply(500, api.error("Internal error: " + e), Optional.empty());
+          // The exception stays in the log: it may name server paths and internals.
+          reply = new RestApi.Reply(500, api.error("Internal error; the server's log has the"
+              + " details"), Optional.empty());
         }
       }
       ex.getResponseHeaders().set("Content-Type", "application/json");

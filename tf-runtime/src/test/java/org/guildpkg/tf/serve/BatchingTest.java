@@ -94,7 +94,7 @@ class BatchingTest {
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         }
-        return RestApi.run(s, g, in);
+        return new ServableHandle(s).run(g, in);
       };
       ExecutorService pool = Executors.newFixedThreadPool(4);
       try {

@@ -88,4 +88,20 @@ class ServingSafetyTest {
       assertThat(get.json().path("outputs").doubleValue()).isZero();
     }
   }
+
+  @Test
+  void aTensorFlowErrorReachesTheClientWithoutTheModelsFolder() {
+    Path folder = Http.tfServing().resolve("saved_model_half_plus_two_cpu/00000123");
+    try (ModelServer server = ModelServer.builder().start()) {
+      server.add("half_plus_two", folder);
+      // A string where the classify signature's parser wants a float: TensorFlow refuses it.
+      Http.Reply r = Http.post(server.uri(), "/v1/models/half_plus_two:classify",
+          "{\"signature_name\": \"classify_x_to_y\", \"examples\": [{\"x\": \"text\"}]}");
+      assertThat(r.status()).isEqualTo(400);
+      assertThat(r.error()).contains("classify_x_to_y").contains("half_plus_two version 123")
+          .doesNotContain(folder.toAbsolutePath().normalize().toString())
+          .doesNotContain(folder.getParent().toAbsolutePath().normalize().toString());
+      assertThat(r.error()).doesNotContainPattern("(^|[\\s'\"])/[\\w.-]+/");
+    }
+  }
 }
