@@ -87,8 +87,9 @@ final class ServeCommand implements Callable<Integer> {
       + " such signatures are not served, so clients cannot change the model. Repeatable.")
   List<String> allowSignatures = new ArrayList<>();
 
-  @Option(names = "--threads", paramLabel = "N", description = "Request threads (default: four per"
-      + " processor, at least 8).")
+  @Option(names = "--threads", paramLabel = "N", description = "Requests handled at once, once read"
+      + " (default: four per processor, at least 8); connections are read on threads of their own,"
+      + " so slow clients do not take these.")
   Integer threads;
 
   /** Counted down to stop serving (by tests); a SIGINT or SIGTERM also stops the server. */

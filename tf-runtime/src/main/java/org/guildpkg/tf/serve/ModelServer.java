@@ -18,7 +18,8 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -79,7 +80,14 @@ import org.slf4j.LoggerFactory;
  * <p><b>Limits.</b> A request body over {@link Builder#maxBodyBytes} (16 MiB by default) is refused
  * with 413 when its {@code Content-Length} says so, or as soon as a chunked body passes it, before
  * it is read whole; JSON nesting deeper than 64 and number literals longer than 100 characters are
- * refused while parsing. Requests run on a fixed pool of threads ({@link Builder#threads}).
+ * refused while parsing. At most {@link Builder#threads} requests are handled at once.
+ *
+ * <p><b>Slow clients.</b> Each connection is read on a thread of its own, and a request takes one
+ * of the handling permits only once it is read whole, so clients that send slowly (a partial
+ * request line or headers, a stalled chunked body, {@code Expect: 100-continue} and no body) do not
+ * keep others from being answered. A client gets {@link #DEFAULT_MAX_EXCHANGE_SECONDS} to send a
+ * request and to read an answer (the JDK's {@code sun.net.httpserver.maxReqTime} and {@code
+ * maxRspTime}, which may be set before the first server starts), then its connection is closed.
  *
  * <p><b>Memory.</b> A request body takes up to about five times its size in heap while it is
  * handled (its JSON tree and input tensor: measured 4.8 for 16 MiB of distinct decimals such as
@@ -91,18 +99,38 @@ import org.slf4j.LoggerFactory;
  * whole is busy, not this client over a rate, which 429 would say); its body is read and
  * discarded, never kept. One request is always admitted when none is in flight, so a body up to
  * the size limit is served even when it is larger than the budget. A chunked body, whose size is
- * not known in advance, is counted as {@link Builder#maxBodyBytes} until it is read. Should the
+ * not known in advance, is charged as it arrives (twice what has arrived, at least 64 KiB, at
+ * most {@link Builder#maxBodyBytes}), so a stalled one holds little of the budget; one that
+ * cannot get more gets 503 and its connection is closed. Should the
  * heap run out all the same, that request gets 503, the error is logged and the server goes on.
  */
 public final class ModelServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ModelServer.class);
   private static final Pattern DIGITS = Pattern.compile("\\d{1,18}");
 
+  /**
+   * How long a client may take to send one request, headers and body, in seconds (the JDK
+   * server's {@code sun.net.httpserver.maxReqTime}; checked once a second), and to read one
+   * answer ({@code sun.net.httpserver.maxRspTime}): 30 s unless those properties are set before
+   * the first server starts. A slower client's connection is closed.
+   */
+  public static final long DEFAULT_MAX_EXCHANGE_SECONDS = 30;
+
+  /** The most connections read at once, each on a thread of its own; more wait to be read. */
+  static final int MAX_CONNECTION_THREADS = 4096;
+
   static {
     // The JDK's server writes headers and body in separate segments; with Nagle's algorithm on, the
     // body waits for the client's delayed ACK (about 40 ms a request). Read once, at its first use.
     if (System.getProperty("sun.net.httpserver.nodelay") == null) {
       System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+    // A client that sends a request slowly (a partial request line or headers, a stalled body,
+    // Expect: 100-continue and no body) is cut off after this; the JDK server has no bound by default.
+    for (String p : List.of("sun.net.httpserver.maxReqTime", "sun.net.httpserver.maxRspTime")) {
+      if (System.getProperty(p) == null) {
+        System.setProperty(p, Long.toString(DEFAULT_MAX_EXCHANGE_SECONDS));
+      }
     }
   }
 
@@ -130,6 +158,7 @@ public final class ModelServer implements AutoCloseable {
   private final Predictor predictor;
   private final HttpServer http;
   private final ThreadPoolExecutor pool;
+  private final Semaphore handling;
   private volatile boolean closed;
 
   /**
@@ -240,7 +269,10 @@ public final class ModelServer implements AutoCloseable {
       return this;
     }
 
-    /** The threads that serve requests (default four per processor, at least 8). */
+    /**
+     * The requests handled at once, once read (default four per processor, at least 8); requests
+     * are read on threads of their own, so slow clients do not take these.
+     */
     public Builder threads(int threads) {
       if (threads < 1) {
         throw new IllegalArgumentException("threads must be >= 1: " + threads);
@@ -274,13 +306,20 @@ public final class ModelServer implements AutoCloseable {
     this.predictor = new Predictor(registry);
     this.api = new RestApi(predictor, b.maxBodyBytes);
     AtomicInteger n = new AtomicInteger();
-    this.pool = new ThreadPoolExecutor(b.threads, b.threads, 0, TimeUnit.MILLISECONDS,
-        new ArrayBlockingQueue<>(4096), r -> {
+    // The JDK server hands a connection to its executor on the connection's first bytes, and that
+    // thread then blocks reading the rest: with a small pool, a few slow clients would hold every
+    // thread. So connections are read on threads of their own (parked while a client is slow,
+    // cut off after maxReqTime), and only requests read whole take one of the `threads` permits
+    // to be handled.
+    this.handling = new Semaphore(b.threads, true);
+    this.pool = new ThreadPoolExecutor(0, MAX_CONNECTION_THREADS, 30, TimeUnit.SECONDS,
+        new SynchronousQueue<>(), r -> {
           Thread t = new Thread(r, "guild-serve-" + n.incrementAndGet());
           t.setDaemon(true);
           return t;
         },
-        // A full queue slows the accepting thread down instead of dropping connections.
+        // All connection threads busy: the accepting thread reads this one itself, which slows
+        // accepting down instead of dropping connections.
         new ThreadPoolExecutor.CallerRunsPolicy());
     try {
       this.http = HttpServer.create(new InetSocketAddress(b.host, b.port), 256);
@@ -519,13 +558,14 @@ public final class ModelServer implements AutoCloseable {
   // ---- HTTP -----------------------------------------------------------------------------------
 
   private void exchange(HttpExchange ex) {
-    long admitted = 0;
+    long[] admitted = {0};
     try {
       RestApi.Reply reply;
       boolean closeConnection = false;
       try {
         long length = checkBody(ex);
-        long charge = length >= 0 ? length : maxBodyBytes;
+        // A chunked body is charged as it arrives (readBody), so a stalled one holds no budget.
+        long charge = Math.max(length, 0);
         if (!budget.acquire(charge, ADMISSION_WAIT)) {
           // Read and drop the body so that the client, still sending, gets the answer, not a reset.
           closeConnection = !drain(ex);
@@ -534,13 +574,29 @@ public final class ModelServer implements AutoCloseable {
               + " in-flight budget of " + budget.limit() + " bytes; retry later (guild serve"
               + " --max-in-flight, ModelServer.Builder.maxInFlightBytes)");
         }
-        admitted = charge;
-        byte[] body = readBody(ex, length);
-        if (length < 0) {
-          budget.release(charge - body.length);
-          admitted = body.length;
+        admitted[0] = charge;
+        byte[] body;
+        try {
+          body = readBody(ex, length, admitted);
+        } catch (ApiException e) {
+          closeConnection = true; // the rest of the body is unread
+          throw e;
         }
-        reply = api.handle(ex.getRequestMethod(), ex.getRequestURI().getRawPath(), body);
+        if (length < 0) {
+          budget.release(admitted[0] - body.length);
+          admitted[0] = body.length;
+        }
+        try {
+          handling.acquire();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new ApiException(503, "The server is shutting down; retry later");
+        }
+        try {
+          reply = api.handle(ex.getRequestMethod(), ex.getRequestURI().getRawPath(), body);
+        } finally {
+          handling.release();
+        }
       } catch (PredictionException e) {
         int status = RestApi.httpStatus(e);
         closeConnection |= status == 413;
@@ -575,7 +631,7 @@ public final class ModelServer implements AutoCloseable {
       LOG.debug("client of {} {} went away: {}", ex.getRequestMethod(), ex.getRequestURI(),
           e.getMessage());
     } finally {
-      budget.release(admitted);
+      budget.release(admitted[0]);
       ex.close();
     }
   }
@@ -631,7 +687,7 @@ public final class ModelServer implements AutoCloseable {
    * The request body: {@code length} bytes read into one array, or a chunked body ({@code length}
    * -1) refused with 413 as soon as it passes the limit, before it is read whole.
    */
-  private byte[] readBody(HttpExchange ex, long length) throws IOException {
+  private byte[] readBody(HttpExchange ex, long length, long[] admitted) throws IOException {
     try (InputStream in = ex.getRequestBody()) {
       if (length >= 0) {
         return in.readNBytes((int) length); // a short body is a JSON parse error later
@@ -644,6 +700,18 @@ public final class ModelServer implements AutoCloseable {
         total += n;
         if (total > maxBodyBytes) {
           throw tooLarge("more than " + maxBodyBytes);
+        }
+        if (total > admitted[0]) {
+          // Charge ahead in growing steps: what has arrived, doubled, at least 64 KiB.
+          long more = Math.min(maxBodyBytes, Math.max(total * 2, 65536)) - admitted[0];
+          if (!budget.acquire(more, ADMISSION_WAIT, admitted[0])) {
+            throw new ApiException(503, "The server is busy: request bodies of "
+                + budget.inFlight() + " bytes are being handled and this chunked one of more"
+                + " than " + admitted[0] + " bytes would pass the in-flight budget of "
+                + budget.limit() + " bytes; retry later (guild serve --max-in-flight,"
+                + " ModelServer.Builder.maxInFlightBytes)");
+          }
+          admitted[0] += more;
         }
         buf.write(chunk, 0, n);
       }
