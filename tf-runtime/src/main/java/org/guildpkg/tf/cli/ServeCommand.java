@@ -50,6 +50,11 @@ final class ServeCommand implements Callable<Integer> {
       + " TensorFlow Serving's REST port; 0 picks a free one).")
   int port = 8501;
 
+  @Option(names = "--grpc-port", paramLabel = "P", description = "Also serve TensorFlow Serving's"
+      + " gRPC API (PredictionService, ModelService) on this port (TensorFlow Serving's is 8500; 0"
+      + " picks a free one); needs the guild-grpc module, which ./guild includes.")
+  Integer grpcPort;
+
   @Option(names = "--host", paramLabel = "H", description = "The address to listen on (default:"
       + " ${DEFAULT-VALUE}; 0.0.0.0 for every interface).")
   String host = "127.0.0.1";
@@ -108,6 +113,9 @@ final class ServeCommand implements Callable<Integer> {
     if (maxInFlight != null) {
       b.maxInFlightBytes(maxInFlight);
     }
+    if (grpcPort != null) {
+      b.grpcPort(grpcPort);
+    }
     for (String key : allowSignatures) {
       b.allowSignature(key);
       parent.err().println("guild: warning: serving signature " + key + " where a model has it,"
@@ -126,6 +134,7 @@ final class ServeCommand implements Callable<Integer> {
             out.println("serving " + m + " at " + server.uri(m.name()));
           }
         }
+        server.grpcPort().ifPresent(p -> out.println("gRPC on " + host + ":" + p));
         out.println("listening on " + server.uri() + (batching ? " (batching on)" : "")
             + "; press Ctrl-C to stop");
         out.flush();

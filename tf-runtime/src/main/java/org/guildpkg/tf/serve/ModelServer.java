@@ -15,7 +15,9 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
+import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Semaphore;
@@ -156,6 +158,7 @@ public final class ModelServer implements AutoCloseable {
   private final Set<String> allowedSignatures;
   private final Optional<GuildHome> home;
   private final Predictor predictor;
+  private final Optional<ServingProtocol.Endpoint> grpc;
   private final HttpServer http;
   private final ThreadPoolExecutor pool;
   private final Semaphore handling;
@@ -201,8 +204,23 @@ public final class ModelServer implements AutoCloseable {
     private Optional<Batching> batching = Optional.empty();
     private final Set<String> allowedSignatures = new TreeSet<>();
     private Optional<GuildHome> home = Optional.empty();
+    private OptionalInt grpcPort = OptionalInt.empty();
 
     private Builder() {}
+
+    /**
+     * Also serves TensorFlow Serving's gRPC API ({@code tensorflow.serving.PredictionService} and
+     * {@code ModelService}) on {@code port} (0: an ephemeral one; TensorFlow Serving's is 8500),
+     * through the same models and prediction layer. It needs the {@code org.guildpkg:guild-grpc}
+     * module on the class path, found through {@link ServingProtocol}.
+     */
+    public Builder grpcPort(int port) {
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("grpcPort must be 0..65535: " + port);
+      }
+      this.grpcPort = OptionalInt.of(port);
+      return this;
+    }
 
     /**
      * The Guild home whose installed versions of a package number a package version that is not a
@@ -330,8 +348,36 @@ public final class ModelServer implements AutoCloseable {
     }
     http.setExecutor(pool);
     http.createContext("/", this::exchange);
+    if (b.grpcPort.isPresent()) {
+      try {
+        this.grpc = Optional.of(protocol("grpc").start(predictor, b.host, b.grpcPort.getAsInt(),
+            Math.max(4 * b.maxBodyBytes, 64L << 20)));
+      } catch (RuntimeException e) {
+        http.stop(0);
+        pool.shutdown();
+        throw e;
+      }
+      LOG.info("serving TensorFlow Serving's gRPC API on {}:{}", b.host, grpc.get().port());
+    } else {
+      this.grpc = Optional.empty();
+    }
     http.start();
     LOG.info("serving TensorFlow Serving's REST API on {}", uri());
+  }
+
+  private static ServingProtocol protocol(String name) {
+    for (ServingProtocol p : ServiceLoader.load(ServingProtocol.class)) {
+      if (p.name().equals(name)) {
+        return p;
+      }
+    }
+    throw new GuildException("serving the " + name + " API needs the guild-" + name + " module"
+        + " (org.guildpkg:guild-" + name + ") on the class path; it is not there");
+  }
+
+  /** The port of the gRPC API, when it is served ({@link Builder#grpcPort}). */
+  public OptionalInt grpcPort() {
+    return grpc.map(g -> OptionalInt.of(g.port())).orElse(OptionalInt.empty());
   }
 
   /** The port the server listens on (the ephemeral one it got when asked for port 0). */
@@ -504,6 +550,7 @@ public final class ModelServer implements AutoCloseable {
       return;
     }
     closed = true;
+    grpc.ifPresent(ServingProtocol.Endpoint::close);
     http.stop(1);
     pool.shutdown();
     try {
