@@ -39,6 +39,40 @@ final class Calls {
         .setSignatureName(signature).build();
   }
 
+  /**
+   * Runs one prediction call as {@link #run(StreamObserver, Supplier)} does, and counts it in the
+   * predictor's metrics under the model and signature its spec names.
+   */
+  static <T> void prediction(Predictor predictor, ModelSpec spec, StreamObserver<T> out,
+      Supplier<T> call) {
+    long t0 = System.nanoTime();
+    T reply = null;
+    Throwable failure = null;
+    if (!Context.current().isCancelled()) {
+      try {
+        reply = call.get();
+      } catch (RuntimeException | OutOfMemoryError e) {
+        failure = e;
+      }
+      // Counted before the answer leaves, so a client that scrapes after its answer sees it.
+      predictor.record("grpc", spec.getName(), spec.getSignatureName(),
+          failure == null ? null : failure instanceof PredictionException p ? p
+              : new PredictionException(PredictionException.Kind.INTERNAL, "internal"),
+          System.nanoTime() - t0);
+    }
+    T answer = reply;
+    Throwable error = failure;
+    run(out, () -> {
+      if (error instanceof RuntimeException e) {
+        throw e;
+      }
+      if (error instanceof Error e) {
+        throw e;
+      }
+      return answer;
+    });
+  }
+
   /** Runs one unary call: its answer, or its error as TensorFlow Serving's status code. */
   static <T> void run(StreamObserver<T> out, Supplier<T> call) {
     if (Context.current().isCancelled()) {

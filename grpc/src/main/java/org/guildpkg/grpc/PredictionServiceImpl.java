@@ -44,7 +44,7 @@ final class PredictionServiceImpl extends PredictionServiceGrpc.PredictionServic
 
   @Override
   public void predict(PredictRequest request, StreamObserver<PredictResponse> out) {
-    Calls.run(out, () -> {
+    Calls.prediction(predictor, request.getModelSpec(), out, () -> {
       try (ServableHandle h = predictor.open(Calls.spec(request.getModelSpec()))) {
         String key = signature(request.getModelSpec().getSignatureName());
         Map<String, TensorProto> outputs = h.predict(key, request.getInputsMap(),
@@ -58,7 +58,7 @@ final class PredictionServiceImpl extends PredictionServiceGrpc.PredictionServic
 
   @Override
   public void classify(ClassificationRequest request, StreamObserver<ClassificationResponse> out) {
-    Calls.run(out, () -> {
+    Calls.prediction(predictor, request.getModelSpec(), out, () -> {
       byte[][] examples = examples(request.getInput());
       try (ServableHandle h = predictor.open(Calls.spec(request.getModelSpec()))) {
         String key = signature(request.getModelSpec().getSignatureName());
@@ -77,7 +77,7 @@ final class PredictionServiceImpl extends PredictionServiceGrpc.PredictionServic
 
   @Override
   public void regress(RegressionRequest request, StreamObserver<RegressionResponse> out) {
-    Calls.run(out, () -> {
+    Calls.prediction(predictor, request.getModelSpec(), out, () -> {
       byte[][] examples = examples(request.getInput());
       try (ServableHandle h = predictor.open(Calls.spec(request.getModelSpec()))) {
         String key = signature(request.getModelSpec().getSignatureName());

@@ -60,7 +60,8 @@ class GrpcServingTest {
   @BeforeAll
   static void start() {
     Path fx = tfServing();
-    server = ModelServer.builder().grpcPort(0).allowSignature("incr_counter").start();
+    server = ModelServer.builder().grpcPort(0).monitoring(true).allowSignature("incr_counter")
+        .start();
     server.add("half_plus_two", fx.resolve("saved_model_half_plus_two_cpu"));
     server.add("counter", fx.resolve("saved_model_counter/00000123"));
     client = ModelClient.connect("127.0.0.1", server.grpcPort().orElseThrow());
@@ -237,5 +238,19 @@ class GrpcServingTest {
     // The connection goes on serving calls with time to run.
     assertThat(ModelClient.floats(client.predict("half_plus_two", "", Map.of("x", x(2))).get("y")))
         .containsExactly(3f);
+  }
+
+  @Test
+  void grpcPredictionsAreCountedOnThePrometheusEndpoint() throws Exception {
+    client.predict("half_plus_two", "", Map.of("x", x(1)));
+    code(() -> client.predict("half_plus_two", "nope", Map.of("x", x(1))));
+    java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.uri()
+            + ModelServer.METRICS_PATH)).timeout(Duration.ofSeconds(30)).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(r.body()).containsPattern("(?m)^guild_serving_requests_total\\{api=\"grpc\","
+        + "model=\"half_plus_two\",signature=\"serving_default\",outcome=\"ok\"\\} [1-9]")
+        .containsPattern("(?m)^guild_serving_requests_total\\{api=\"grpc\","
+        + "model=\"half_plus_two\",signature=\"\",outcome=\"invalid_argument\"\\} [1-9]");
   }
 }

@@ -55,6 +55,11 @@ final class ServeCommand implements Callable<Integer> {
       + " picks a free one); needs the guild-grpc module, which ./guild includes.")
   Integer grpcPort;
 
+  @Option(names = "--monitoring", description = "Serve request counts and latency histograms (by"
+      + " API, model, signature and outcome) for Prometheus at /monitoring/prometheus/metrics on"
+      + " the REST port (default: off).")
+  boolean monitoring;
+
   @Option(names = "--host", paramLabel = "H", description = "The address to listen on (default:"
       + " ${DEFAULT-VALUE}; 0.0.0.0 for every interface).")
   String host = "127.0.0.1";
@@ -113,6 +118,7 @@ final class ServeCommand implements Callable<Integer> {
     if (maxInFlight != null) {
       b.maxInFlightBytes(maxInFlight);
     }
+    b.monitoring(monitoring);
     if (grpcPort != null) {
       b.grpcPort(grpcPort);
     }

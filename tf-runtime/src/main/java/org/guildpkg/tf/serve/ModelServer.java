@@ -159,6 +159,7 @@ public final class ModelServer implements AutoCloseable {
   private final Optional<GuildHome> home;
   private final Predictor predictor;
   private final Optional<ServingProtocol.Endpoint> grpc;
+  private final boolean monitoring;
   private final HttpServer http;
   private final ThreadPoolExecutor pool;
   private final Semaphore handling;
@@ -205,8 +206,19 @@ public final class ModelServer implements AutoCloseable {
     private final Set<String> allowedSignatures = new TreeSet<>();
     private Optional<GuildHome> home = Optional.empty();
     private OptionalInt grpcPort = OptionalInt.empty();
+    private boolean monitoring;
 
     private Builder() {}
+
+    /**
+     * Serves request counts and latency histograms by API, model, signature and outcome in
+     * Prometheus' text format at {@code GET /monitoring/prometheus/metrics} on the REST port, as
+     * TensorFlow Serving does with its monitoring config (default off: 404).
+     */
+    public Builder monitoring(boolean on) {
+      this.monitoring = on;
+      return this;
+    }
 
     /**
      * Also serves TensorFlow Serving's gRPC API ({@code tensorflow.serving.PredictionService} and
@@ -322,6 +334,7 @@ public final class ModelServer implements AutoCloseable {
     this.allowedSignatures = Set.copyOf(b.allowedSignatures);
     this.home = b.home;
     this.predictor = new Predictor(registry);
+    this.monitoring = b.monitoring;
     this.api = new RestApi(predictor, b.maxBodyBytes);
     AtomicInteger n = new AtomicInteger();
     // The JDK server hands a connection to its executor on the connection's first bytes, and that
@@ -604,7 +617,24 @@ public final class ModelServer implements AutoCloseable {
 
   // ---- HTTP -----------------------------------------------------------------------------------
 
+  /** The path of the Prometheus endpoint, as TensorFlow Serving's. */
+  public static final String METRICS_PATH = "/monitoring/prometheus/metrics";
+
   private void exchange(HttpExchange ex) {
+    if (monitoring && ex.getRequestURI().getRawPath().equals(METRICS_PATH)
+        && ex.getRequestMethod().equals("GET")) {
+      try {
+        byte[] text = predictor.prometheusText().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+        ex.sendResponseHeaders(200, text.length);
+        ex.getResponseBody().write(text);
+      } catch (IOException e) {
+        LOG.debug("metrics client went away: {}", e.getMessage());
+      } finally {
+        ex.close();
+      }
+      return;
+    }
     long[] admitted = {0};
     try {
       RestApi.Reply reply;

@@ -22,9 +22,31 @@ import java.util.OptionalLong;
  */
 public final class Predictor {
   private final ModelRegistry registry;
+  private final ServingMetrics metrics = new ServingMetrics();
 
   Predictor(ModelRegistry registry) {
     this.registry = registry;
+  }
+
+  /**
+   * Counts one prediction request (predict, classify or regress) for the Prometheus endpoint:
+   * its protocol ({@code rest}, {@code grpc}), the model and signature it named, how it ended
+   * ({@code error} null: ok) and how long it took. A model or signature that is not served is
+   * counted under the empty name, so that clients cannot grow the set of label values.
+   */
+  public void record(String api, String model, String signature, PredictionException error,
+      long nanos) {
+    List<Servable> versions = registry.versions(model == null ? "" : model);
+    String m = versions.isEmpty() ? "" : model;
+    String sig = signature == null || signature.isEmpty() ? "serving_default" : signature;
+    String s = versions.stream().anyMatch(v -> v.model.signature(sig).isPresent()) ? sig : "";
+    String outcome = error == null ? "ok" : error.kind().name().toLowerCase(java.util.Locale.ROOT);
+    metrics.record(new ServingMetrics.Key(api, m, s, outcome), nanos);
+  }
+
+  /** The request metrics in Prometheus' text format. */
+  String prometheusText() {
+    return metrics.text();
   }
 
   /**

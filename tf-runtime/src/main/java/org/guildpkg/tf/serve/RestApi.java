@@ -101,14 +101,27 @@ final class RestApi {
       if (!method.equals("POST")) {
         throw new ApiException(405, "Method not allowed: " + method + " " + rawPath + "; use POST");
       }
-      Predictor.ModelSpec t = target(p.group(1), p.group(2), p.group(3));
-      String verb = p.group(4).toLowerCase(java.util.Locale.ROOT);
-      JsonNode doc = parse(body);
-      return switch (verb) {
-        case "predict" -> predict(t, doc);
-        case "classify" -> classifyOrRegress(t, doc, true);
-        default -> classifyOrRegress(t, doc, false);
-      };
+      long t0 = System.nanoTime();
+      String model = "";
+      String sig = "";
+      try {
+        Predictor.ModelSpec t = target(p.group(1), p.group(2), p.group(3));
+        model = t.name();
+        String verb = p.group(4).toLowerCase(java.util.Locale.ROOT);
+        JsonNode doc = parse(body);
+        JsonNode n = doc.get("signature_name");
+        sig = n != null && n.isTextual() ? n.textValue() : "";
+        ReplyBody reply = switch (verb) {
+          case "predict" -> predict(t, doc);
+          case "classify" -> classifyOrRegress(t, doc, true);
+          default -> classifyOrRegress(t, doc, false);
+        };
+        predictor.record("rest", model, sig, null, System.nanoTime() - t0);
+        return reply;
+      } catch (PredictionException e) {
+        predictor.record("rest", model, sig, e, System.nanoTime() - t0);
+        throw e;
+      }
     }
     if (s.matches()) {
       if (!method.equals("GET")) {
