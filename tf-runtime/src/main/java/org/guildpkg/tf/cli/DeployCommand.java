@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
+import org.guildpkg.GuildPackages;
+import org.guildpkg.PackageFolder;
 import org.guildpkg.cli.GuildCli;
 import org.guildpkg.tf.model.Deployer;
 import picocli.CommandLine.Command;
@@ -70,7 +72,7 @@ final class DeployCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    PackageSpecs.Resolved r = PackageSpecs.resolve(spec, parent.home());
+    PackageFolder r = GuildPackages.at(parent.home()).offline(parent.offline()).resolve(spec);
     Deployer.Deployment d = Deployer.to(to).allowSignatures(Set.copyOf(allowSignatures)).deploy(
         r.folder(), name != null ? name : r.name(),
         version == null ? OptionalLong.empty() : OptionalLong.of(version));
