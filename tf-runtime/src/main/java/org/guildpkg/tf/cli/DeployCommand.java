@@ -1,6 +1,9 @@
 package org.guildpkg.tf.cli;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import org.guildpkg.GuildPackages;
@@ -23,7 +26,8 @@ import picocli.CommandLine.ParentCommand;
     description = {
       "Write a model package as DIR/NAME/VERSION/ (saved_model.pb, variables/, assets/) for"
           + " TensorFlow Serving's --model_base_path=DIR/NAME.",
-      "Never overwrites a version; prints the folder it wrote."
+      "Never overwrites a version; prints the folder it wrote. Leaves out train, evaluate and"
+          + " every signature that changes the model's variables unless --allow-signature names it."
     })
 final class DeployCommand implements Callable<Integer> {
   @ParentCommand GuildCli parent;
@@ -58,13 +62,23 @@ final class DeployCommand implements Callable<Integer> {
           + " package's name, or the folder's name).")
   String name;
 
+  @Option(
+      names = "--allow-signature",
+      paramLabel = "NAME",
+      description = "Keep the signature NAME in the deployment even though it is train, evaluate or"
+          + " changes the model's variables (left out by default, so the fleet's clients cannot"
+          + " change the model). Repeatable.")
+  List<String> allowSignatures = new ArrayList<>();
+
   @Override
   public Integer call() {
     PackageFolder r = GuildPackages.at(parent.home()).offline(parent.offline()).resolve(spec);
-    Deployer.Deployment d = Deployer.to(to).deploy(
+    Deployer.Deployment d = Deployer.to(to).allowSignatures(Set.copyOf(allowSignatures)).deploy(
         r.folder(), name != null ? name : r.name(),
         version == null ? OptionalLong.empty() : OptionalLong.of(version));
-    parent.err().println("deployed " + r.label() + " as " + d.name() + " version " + d.version());
+    parent.err().println("deployed " + r.label() + " as " + d.name() + " version " + d.version()
+        + (d.leftOut().isEmpty() ? "" : " without the signatures " + String.join(", ", d.leftOut())
+            + " (keep one with --allow-signature NAME)"));
     parent.out().println(d.path());
     return 0;
   }
