@@ -76,8 +76,19 @@ public final class ImageModelExport {
    *
    * @param probabilities float32 {@code [-1, C]}
    * @param features the penultimate layer, float32 {@code [-1, D]}, or null when unknown
+   * @param graph the graph the heads live in when the body built a new one (which the exporter then
+   *     closes), or null when they are in the graph the body was given
    */
-  record Heads(Operand<TFloat32> probabilities, Operand<TFloat32> features) {}
+  record Heads(Operand<TFloat32> probabilities, Operand<TFloat32> features, Graph graph) {
+    Heads(Operand<TFloat32> probabilities, Operand<TFloat32> features) {
+      this(probabilities, features, null);
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T extends org.tensorflow.types.family.TType> Operand<T> output(Graph g, String name) {
+    return (Operand<T>) g.operation(name).output(0);
+  }
 
   /**
    * Builds the graph and exports it into {@code dir}, which must not exist (it appears whole or not
@@ -102,27 +113,39 @@ public final class ImageModelExport {
       LOG.debug("preprocessing built");
       Heads heads = body.build(root, scaled);
       LOG.debug("classifier built");
-      Operand<TFloat32> probabilities = tf.withName("probabilities").identity(heads.probabilities());
-      Operand<TInt64> top = tf.withName("classes").math.argMax(probabilities, tf.constant(1), TInt64.class);
-      Operand<TString> names = tf.withName("class_names").gather(
-          tf.constant(StandardCharsets.UTF_8, classes.toArray(String[]::new)), top, tf.constant(0));
-      List<Signature> sigs = new ArrayList<>();
-      sigs.add(Signature.builder().key(Signature.DEFAULT_KEY).methodName("tensorflow/serving/predict")
-          .input(ImageInterface.IMAGE_BYTES, bytes)
-          .output("probabilities", probabilities).output("classes", top).output("class_names", names).build());
-      sigs.add(Signature.builder().key("images").methodName("tensorflow/serving/predict")
-          .input("images", pixels)
-          .output("probabilities", probabilities).output("classes", top).output("class_names", names).build());
-      if (heads.features() != null) {
-        Operand<TFloat32> features = tf.withName("features").identity(heads.features());
-        sigs.add(Signature.builder().key("features").methodName("tensorflow/serving/predict")
-            .input(ImageInterface.IMAGE_BYTES, bytes).output("features", features).build());
-      }
-      Files.createDirectories(abs.getParent());
-      deleteTree(tmp);
-      try (Session s = new Session(g)) {
-        SavedModelBundle.exporter(tmp.toString()).withSession(s)
-            .withSignatures(sigs.toArray(Signature[]::new)).export();
+      Graph graph = heads.graph() != null ? heads.graph() : g;
+      try {
+        // A body may have rebuilt the graph (a GraphDef import merges its nodes with ours): find
+        // the inputs by name, and add the outputs in a scope of their own.
+        Ops out = Ops.create(graph).withSubScope(SCOPE + "_out");
+        Operand<TString> in = output(graph, ImageInterface.IMAGE_BYTES);
+        Operand<TFloat32> images = output(graph, "images");
+        Operand<TFloat32> probabilities = out.withName("probabilities").identity(heads.probabilities());
+        Operand<TInt64> top = out.withName("classes").math.argMax(probabilities, out.constant(1), TInt64.class);
+        Operand<TString> names = out.withName("class_names").gather(
+            out.constant(StandardCharsets.UTF_8, classes.toArray(String[]::new)), top, out.constant(0));
+        List<Signature> sigs = new ArrayList<>();
+        sigs.add(Signature.builder().key(Signature.DEFAULT_KEY).methodName("tensorflow/serving/predict")
+            .input(ImageInterface.IMAGE_BYTES, in)
+            .output("probabilities", probabilities).output("classes", top).output("class_names", names).build());
+        sigs.add(Signature.builder().key("images").methodName("tensorflow/serving/predict")
+            .input("images", images)
+            .output("probabilities", probabilities).output("classes", top).output("class_names", names).build());
+        if (heads.features() != null) {
+          Operand<TFloat32> features = out.withName("features").identity(heads.features());
+          sigs.add(Signature.builder().key("features").methodName("tensorflow/serving/predict")
+              .input(ImageInterface.IMAGE_BYTES, in).output("features", features).build());
+        }
+        Files.createDirectories(abs.getParent());
+        deleteTree(tmp);
+        try (Session s = new Session(graph)) {
+          SavedModelBundle.exporter(tmp.toString()).withSession(s)
+              .withSignatures(sigs.toArray(Signature[]::new)).export();
+        }
+      } finally {
+        if (graph != g) {
+          graph.close();
+        }
       }
       LOG.debug("SavedModel exported");
       Path labels = tmp.resolve(LABELS_ASSET);

@@ -123,27 +123,40 @@ public final class ModelImports {
     from.put("input", input);
     from.put("output", output);
     ImageModelExport.Body body = (tf, images) -> {
-      Graph g = (Graph) tf.scope().env();
+      Graph ours = (Graph) tf.scope().env();
       String src = images.asOutput().op().name() + (images.asOutput().index() == 0 ? "" : ":" + images.asOutput().index());
-      // The classifier's input placeholder becomes an Identity of the scaled images, so the
-      // imported graph reads the decoded, resized pixels.
+      // The classifier's input placeholder becomes an Identity of the scaled images, and both
+      // graphs are merged into one (TensorFlow's import cannot refer to nodes already there).
       rewired.setNode(nodeAt, NodeDef.newBuilder().setName(inputNode).setOp("Identity").addInput(src)
           .putAttr("T", AttrValue.newBuilder().setType(DataType.DT_FLOAT).build()).build());
+      GraphDef mine = ours.toGraphDef();
+      GraphDef.Builder merged = mine.toBuilder().addAllNode(rewired.getNodeList());
+      java.util.Set<String> have = new java.util.HashSet<>();
+      mine.getLibrary().getFunctionList().forEach(fn -> have.add(fn.getSignature().getName()));
+      rewired.getLibrary().getFunctionList().stream().filter(fn -> have.add(fn.getSignature().getName()))
+          .forEach(fn -> merged.getLibraryBuilder().addFunction(fn));
+      merged.getLibraryBuilder().addAllGradient(rewired.getLibrary().getGradientList());
+      Graph g = new Graph();
       try {
-        g.importGraphDef(rewired.build());
+        g.importGraphDef(merged.build());
+        Ops ops = Ops.create(g).withSubScope(ImageModelExport.SCOPE + "_features");
+        Operand<TFloat32> probs = tensor(g, file, output, "--output");
+        Operand<TFloat32> f = features.map(name -> {
+          Operand<TFloat32> t = tensor(g, file, name, "--features");
+          return (Operand<TFloat32>) ops.reshape(t, ops.constant(new long[] {-1, featureSize(t)}));
+        }).orElse(null);
+        long c = probs.shape().numDimensions() == 2 ? probs.shape().get(1) : -1;
+        if (c > 0) {
+          checkClasses(file, classes, c);
+        }
+        return new ImageModelExport.Heads(probs, f, g);
       } catch (IllegalArgumentException e) {
+        g.close();
         throw new GuildException(file + ": TensorFlow cannot import the GraphDef: " + firstLine(e.getMessage()), e);
+      } catch (RuntimeException e) {
+        g.close();
+        throw e;
       }
-      Operand<TFloat32> probs = tensor(g, file, output, "--output");
-      Operand<TFloat32> f = features.map(name -> {
-        Operand<TFloat32> t = tensor(g, file, name, "--features");
-        return (Operand<TFloat32>) tf.reshape(t, tf.constant(new long[] {-1, featureSize(t)}));
-      }).orElse(null);
-      long c = probs.shape().numDimensions() == 2 ? probs.shape().get(1) : -1;
-      if (c > 0) {
-        checkClasses(file, classes, c);
-      }
-      return new ImageModelExport.Heads(probs, f);
     };
     ImageModelExport.export(out, image, classes, body, from);
     LOG.info("imported {} into {}", file, out);
