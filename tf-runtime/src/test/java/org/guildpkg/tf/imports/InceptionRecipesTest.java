@@ -31,9 +31,11 @@ class InceptionRecipesTest {
     ImagenetPackagesTest.Cli r = ImagenetPackagesTest.Cli.run("--home", tmp.resolve("home").toString(), "--offline",
         "package", example(name).toString(), "--output", tmp.toString());
     assertThat(r.status()).isEqualTo(1);
-    String err = r.err().strip();
-    assertThat(err).contains("guild: ").doesNotContain("\n")
-        .contains("https://storage.googleapis.com/download.tensorflow.org/models/");
+    // Progress lines ("==> ...") come first; the error is the one line starting "guild: ".
+    java.util.List<String> errors = r.err().lines().filter(l -> l.startsWith("guild: ")).toList();
+    assertThat(errors).hasSize(1);
+    assertThat(errors.get(0)).contains("https://storage.googleapis.com/download.tensorflow.org/models/");
+    assertThat(r.err().lines().filter(l -> !l.startsWith("==> ") && !l.startsWith("guild: "))).isEmpty();
     try (var s = Files.list(tmp)) {
       assertThat(s.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".pkg.tar.zst"));
     }
