@@ -3,10 +3,10 @@ package org.guildpkg.tf.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import org.guildpkg.GuildPackages;
-import org.guildpkg.build.PackageBuilder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.guildpkg.GuildPackages;
+import org.guildpkg.build.PackageBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,7 +16,7 @@ class ModelCommandsTest {
 
   static Path halfPlusTwo() {
     return Path.of(System.getProperty("guild.repoRoot", "..")).toAbsolutePath().normalize()
-        .resolve("../shared/fixtures/tf-serving/saved_model_half_plus_two_cpu/00000123").normalize();
+        .resolve("testdata/tf-serving/saved_model_half_plus_two_cpu/00000123").normalize();
   }
 
   /** A dataset folder whose manifest declares {@code features} (JSON), as a dataset package's. */

@@ -8,13 +8,12 @@ import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.Optional;
-import org.junit.jupiter.api.Assumptions;
+import org.guildpkg.tf.testing.UpstreamSources;
 
 /**
  * The upstream ImageNet files the tests use (google-coral/test_data at a pinned commit, and the
- * photos), found by name and sha256 in the folders of {@code GUILD_SOURCES}; a test that needs one
- * that is not there is skipped with the reason.
+ * photos), found by name and sha256 on the source search path; a test that needs one that is not
+ * there is skipped with the reason.
  */
 public final class ImagenetFiles {
   public static final String MOBILENET_V2 = "mobilenet_v2_1.0_224_quant.tflite";
@@ -30,30 +29,12 @@ public final class ImagenetFiles {
 
   private ImagenetFiles() {}
 
-  /** The file {@code name} with {@code sha256} (null: any) on {@code GUILD_SOURCES}, if there. */
-  public static Optional<Path> find(String name, String sha256) {
-    String path = System.getenv("GUILD_SOURCES");
-    if (path == null) {
-      return Optional.empty();
-    }
-    for (String dir : path.split(":")) {
-      if (dir.isBlank()) {
-        continue;
-      }
-      Path f = Path.of(dir).resolve(name);
-      if (Files.isRegularFile(f) && (sha256 == null || sha256.equals(sha256(f)))) {
-        return Optional.of(f);
-      }
-    }
-    return Optional.empty();
-  }
-
-  /** The file, or the calling test is skipped naming what it needs. */
+  /**
+   * The file, found on the source search path ({@code GUILD_SOURCES}) as {@code guild package}
+   * finds it, or the calling test is skipped naming what it needs.
+   */
   public static Path require(String name, String sha256) {
-    Optional<Path> f = find(name, sha256);
-    Assumptions.assumeTrue(f.isPresent(), () -> "needs " + name + " (sha256 " + sha256
-        + ") in a folder of GUILD_SOURCES (" + System.getenv("GUILD_SOURCES") + ")");
-    return f.orElseThrow();
+    return UpstreamSources.require(name, sha256);
   }
 
   static String sha256(Path f) {

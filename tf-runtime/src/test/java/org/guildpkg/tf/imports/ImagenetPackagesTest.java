@@ -19,8 +19,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
 import org.guildpkg.GuildException;
 import org.guildpkg.GuildHome;
@@ -35,6 +33,7 @@ import org.guildpkg.tf.classify.Prediction;
 import org.guildpkg.tf.model.Deployer;
 import org.guildpkg.tf.model.SavedModel;
 import org.guildpkg.tf.serve.ModelServer;
+import org.guildpkg.tf.testing.UpstreamSources;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -64,32 +63,16 @@ class ImagenetPackagesTest {
 
   @BeforeAll
   static void buildAndInstall() throws IOException {
-    Path model = ImagenetFiles.require(ImagenetFiles.MOBILENET_V2, ImagenetFiles.MOBILENET_V2_SHA);
-    Path labels = ImagenetFiles.require(ImagenetFiles.LABELS, ImagenetFiles.LABELS_SHA);
+    // Skipped, with the reason, when the upstream files are not on the source search path.
+    ImagenetFiles.require(ImagenetFiles.MOBILENET_V2, ImagenetFiles.MOBILENET_V2_SHA);
+    ImagenetFiles.require(ImagenetFiles.LABELS, ImagenetFiles.LABELS_SHA);
     photos = ImagenetFiles.require(ImagenetFiles.GRACE_HOPPER, ImagenetFiles.GRACE_HOPPER_SHA).getParent();
-    Path pkg = localCopy(NAME, List.of(model, labels));
     home = tmp.resolve("home");
-    archive = PackageBuilder.forDirectory(pkg).output(tmp).home(home).build();
+    // The example package as it is: its URL sources are found on the source search path.
+    Path pkg = Path.of("").toAbsolutePath().getParent().resolve("examples/packages").resolve(NAME);
+    archive = PackageBuilder.forDirectory(pkg).output(tmp).home(home).offline(true)
+        .sources(UpstreamSources.searchPath()).build();
     GuildPackages.at(home).install(archive.toString());
-  }
-
-  /**
-   * A copy of the example package whose URL sources are replaced by the upstream files beside it
-   * (same names and checksums), so it builds offline.
-   */
-  static Path localCopy(String name, List<Path> files) throws IOException {
-    Path src = Path.of("").toAbsolutePath().getParent().resolve("examples/packages").resolve(name);
-    Path dst = Files.createDirectories(tmp.resolve("src-" + name));
-    String guildPkg = Files.readString(src.resolve("GuildPkg"));
-    for (Path f : files) {
-      String n = f.getFileName().toString();
-      guildPkg = guildPkg.replaceAll("https://\\S+/" + Pattern.quote(n), Matcher.quoteReplacement(n));
-      Files.copy(f, dst.resolve(n));
-    }
-    assertThat(guildPkg).doesNotContain("https://github.com/google-coral/test_data/raw");
-    Files.writeString(dst.resolve("GuildPkg"), guildPkg);
-    Files.copy(src.resolve("packager"), dst.resolve("packager"));
-    return dst;
   }
 
   @Test

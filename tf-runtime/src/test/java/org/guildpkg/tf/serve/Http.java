@@ -1,8 +1,8 @@
 package org.guildpkg.tf.serve;
 
+import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.io.InputStream;
@@ -105,6 +105,6 @@ final class Http {
   }
 
   static Path tfServing() {
-    return repoRoot().resolve("../shared/fixtures/tf-serving").normalize();
+    return repoRoot().resolve("testdata/tf-serving").normalize();
   }
 }
