@@ -1,7 +1,5 @@
 package org.guildpkg.tf.classify;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -15,7 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.guildpkg.GuildException;
-import org.guildpkg.archive.PackageFormat;
+import org.guildpkg.GuildPackage;
 import org.guildpkg.tf.model.ModelResult;
 import org.guildpkg.tf.model.ModelSignature;
 import org.guildpkg.tf.model.SavedModel;
@@ -60,8 +58,6 @@ import org.tensorflow.types.TUint8;
  * <p>It does not own the model: close the model, not the classifier. Thread-safe.
  */
 public final class Classifier {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   private final SavedModel model;
   private final ModelSignature signature;
   private final List<String> classes;
@@ -396,26 +392,20 @@ public final class Classifier {
    * deployed copy), the lines of the SavedModel's {@code assets/labels.txt}; empty without either.
    */
   static List<String> classesOf(Path folder) {
-    Path manifest = folder.resolve(PackageFormat.MANIFEST);
-    if (!Files.isRegularFile(manifest)) {
-      Path labels = folder.resolve("assets").resolve("labels.txt");
-      if (Files.isRegularFile(labels)) {
-        try {
-          return Files.readAllLines(labels, StandardCharsets.UTF_8).stream().filter(l -> !l.isEmpty()).toList();
-        } catch (IOException e) {
-          throw new GuildException("cannot read " + labels + ": " + GuildException.reason(e), e);
-        }
+    List<String> out = new ArrayList<>();
+    boolean manifest = GuildPackage.tryOpen(folder).map(p -> {
+      p.manifest().interfaceData().path("classes").forEach(c -> out.add(c.asText()));
+      return true;
+    }).orElse(false);
+    Path labels = folder.resolve("assets").resolve("labels.txt");
+    if (!manifest && Files.isRegularFile(labels)) {
+      try {
+        return Files.readAllLines(labels, StandardCharsets.UTF_8).stream().filter(l -> !l.isEmpty()).toList();
+      } catch (IOException e) {
+        throw new GuildException("cannot read " + labels + ": " + GuildException.reason(e), e);
       }
-      return List.of();
     }
-    try {
-      JsonNode classes = JSON.readTree(manifest.toFile()).path("interface").path("classes");
-      List<String> out = new ArrayList<>();
-      classes.forEach(c -> out.add(c.asText()));
-      return out;
-    } catch (IOException e) {
-      throw new GuildException(manifest + ": not valid JSON: " + e.getMessage(), e);
-    }
+    return out;
   }
 
   @Override

@@ -1,5 +1,10 @@
 /**
- * The {@code guild} command's TensorFlow subcommands (check, deploy, model import, predict, serve,
- * tfrecord), added to the CLI through {@link org.guildpkg.tf.cli.TfCliExtension}.
+ * tf-runtime's {@code guild} subcommands, one picocli class each: {@code train}, {@code
+ * evaluate}, {@code init}, {@code demo}, {@code serve}, {@code deploy}, {@code check}, {@code
+ * model import}, {@code predict} and the {@code tfrecord} converters, plugged into core's CLI by
+ * {@link org.guildpkg.tf.cli.TfCliExtension} ({@code spi.CliExtension}). The only tf-runtime
+ * package that prints or imports core's {@code org.guildpkg.cli}.
+ *
+ * <p>May depend on every tf-runtime package and on core; no other package depends on it.
  */
 package org.guildpkg.tf.cli;
