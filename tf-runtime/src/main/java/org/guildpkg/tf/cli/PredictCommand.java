@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.guildpkg.GuildException;
+import org.guildpkg.GuildPackages;
+import org.guildpkg.PackageFolder;
 import org.guildpkg.cli.GuildCli;
 import org.guildpkg.tf.classify.ClassProbability;
 import org.guildpkg.tf.classify.Classifier;
@@ -65,7 +67,7 @@ final class PredictCommand implements Callable<Integer> {
     for (Path f : files) {
       inputs.addAll(read(f));
     }
-    PackageSpecs.Resolved ref = PackageSpecs.resolve(modelSpec, parent.home());
+    PackageFolder ref = GuildPackages.at(parent.home()).offline(parent.offline()).resolve(modelSpec);
     ArrayNode results = JSON.createArrayNode();
     PrintWriter out = parent.out();
     try (SavedModel model = SavedModel.open(ref.folder())) {
