@@ -5,8 +5,7 @@
 # in one JVM, one after the other, so the ratios share the machine's load at that moment.
 # Usage: GUILD_SOURCES=DIR examples/bench/imagenet.sh [SECONDS] (default 10 per measurement); DIR
 # holds mobilenet_v2_1.0_224_quant.tflite, imagenet_labels.txt and grace_hopper.bmp.
-set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/prelude.sh"
 seconds="${1:-10}"
 find_source() {
   local d IFS=:
@@ -16,12 +15,8 @@ find_source() {
 tflite=$(find_source mobilenet_v2_1.0_224_quant.tflite)
 labels=$(find_source imagenet_labels.txt)
 photo=$(find_source grace_hopper.bmp)
-"$root/guild" --version >/dev/null   # builds the modules and the class path file when needed
-cp="$root/tf-runtime/target/classes:$root/core/target/classes:$(cat "$root/tf-runtime/target/guild.classpath")"
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
-export TF_CPP_MIN_LOG_LEVEL=2
+tf_classpath
 "$root/guild" model import tflite "$tflite" --labels "$labels" --output "$work/model" >/dev/null 2>&1
-javac -d "$work/classes" -cp "$cp" "$root/examples/bench/ImagenetBench.java"
-echo "($(nproc) cores; the machine may be shared, so compare the ratios, not the rates)"
+javac -d "$work/classes" -cp "$cp" "$bench_dir/ImagenetBench.java"
+machine_note
 java -cp "$work/classes:$cp" ImagenetBench "$work/model" "$photo" "$seconds" 2>/dev/null
