@@ -342,15 +342,8 @@ public final class TrainableModel implements AutoCloseable {
     }
   }
 
-  public static void deleteTree(Path p) throws IOException {
-    if (!Files.exists(p)) {
-      return;
-    }
-    try (var walk = Files.walk(p)) {
-      for (Path q : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.delete(q);
-      }
-    }
+  private static void deleteTree(Path p) throws IOException {
+    org.guildpkg.io.FileOps.deleteTree(p);
   }
 
   @Override
