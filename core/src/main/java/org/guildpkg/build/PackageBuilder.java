@@ -150,7 +150,8 @@ public final class PackageBuilder {
     Path home = home();
     Path out = output.orElse(pkg.folder());
     Path work = createWorkDir(home, pkg);
-    Thread cleanup = new Thread(() -> deleteQuietly(work), "guild-package-cleanup");
+    WorkCleanup workCleanup = new WorkCleanup(work);
+    Thread cleanup = new Thread(workCleanup::close, "guild-package-cleanup");
     Runtime.getRuntime().addShutdownHook(cleanup);
     try {
       Path srcdir = Files.createDirectory(work.resolve("src"));
@@ -171,7 +172,7 @@ public final class PackageBuilder {
         Files.createDirectory(pkgdir);
         Path packager = pkg.folder().resolve(pkg.packager().get());
         new PackagerRunner(packager, pkg.folder(), srcdir, environment(pkg, home, work), progress)
-            .run(noCheck, work);
+            .watchedBy(workCleanup::running).run(noCheck, work);
       } else {
         progress.accept("==> No packager: packing the sources and the package folder's files");
         for (SourceFetcher.Fetched f : fetched) {
@@ -197,7 +198,7 @@ public final class PackageBuilder {
     } catch (IOException e) {
       throw new GuildException("cannot build " + pkg.name() + " in " + work + ": " + e, e);
     } finally {
-      deleteQuietly(work);
+      workCleanup.close();
       try {
         Runtime.getRuntime().removeShutdownHook(cleanup);
       } catch (IllegalStateException shuttingDown) {
@@ -332,6 +333,37 @@ public final class PackageBuilder {
   private static void checkInterrupted() {
     if (Thread.currentThread().isInterrupted()) {
       throw new GuildException("interrupted; no archive was written");
+    }
+  }
+
+  /**
+   * The one place that ends a build: stops the packager's whole process tree first (its
+   * children before it, so none is re-parented and left running), then deletes the work folder,
+   * once, whether the build ends, fails, or the JVM is stopped (SIGTERM, Ctrl-C) meanwhile.
+   */
+  private static final class WorkCleanup {
+    private final Path work;
+    private volatile Process process;
+    private boolean done;
+
+    WorkCleanup(Path work) {
+      this.work = work;
+    }
+
+    void running(Process p) {
+      process = p;
+    }
+
+    synchronized void close() {
+      if (done) {
+        return;
+      }
+      Process p = process;
+      if (p != null && p.isAlive()) {
+        PackagerRunner.destroyTree(p);
+      }
+      deleteQuietly(work);
+      done = true;
     }
   }
 
