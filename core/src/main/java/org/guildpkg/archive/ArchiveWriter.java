@@ -30,6 +30,7 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
 import org.guildpkg.GuildException;
+import org.guildpkg.io.FileOps;
 
 /**
  * Writes a package archive ({@link PackageFormat}) from a manifest and the folder of files that
@@ -183,25 +184,14 @@ public final class ArchiveWriter {
     return out;
   }
 
-  /** The sha256 of a file as lowercase hex. */
+  /** The sha256 of a file as lowercase hex; the same as {@link FileOps#sha256(Path)}. */
   public static String sha256(Path file) throws IOException {
-    MessageDigest md = sha256Digest();
-    byte[] buf = new byte[1 << 16];
-    try (InputStream in = Files.newInputStream(file)) {
-      for (int n; (n = in.read(buf)) > 0; ) {
-        md.update(buf, 0, n);
-      }
-    }
-    return HexFormat.of().formatHex(md.digest());
+    return FileOps.sha256(file);
   }
 
-  /** A fresh SHA-256 digest (always present in the JDK). */
+  /** A fresh SHA-256 digest; the same as {@link FileOps#sha256Digest()}. */
   public static MessageDigest sha256Digest() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return FileOps.sha256Digest();
   }
 
   private static String rel(Path root, Path p) {

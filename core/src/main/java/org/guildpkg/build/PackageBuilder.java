@@ -1,8 +1,6 @@
 package org.guildpkg.build;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.google.common.io.MoreFiles;
-import com.google.common.io.RecursiveDeleteOption;
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -29,6 +27,8 @@ import org.guildpkg.io.FileOps;
 import org.guildpkg.spec.GuildPkg;
 import org.guildpkg.spec.Source;
 import org.guildpkg.spi.PackageInspector;
+import org.guildpkg.store.BuildDirs;
+import org.guildpkg.store.HomeLayout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,9 +50,10 @@ import org.slf4j.LoggerFactory;
  * files (everything but the GuildPkg, its listed sources and archives); run every
  * {@link PackageInspector} on {@code $pkgdir}; write the archive with {@link ArchiveWriter}.
  *
- * <p>Work happens in a temporary folder under {@code $GUILD_HOME/tmp} that is deleted afterwards,
- * whatever happens (also on interrupt or JVM shutdown), and the archive is renamed into place only
- * when complete: a failed build leaves neither an archive nor temporary files.
+ * <p>Work happens in a folder under {@code $GUILD_HOME/builds} that the build locks for as long as
+ * it runs (see {@link BuildDirs}: other commands on the same home leave it alone) and deletes
+ * afterwards, whatever happens (also on interrupt or JVM shutdown); the archive is renamed into
+ * place only when complete: a failed build leaves neither an archive nor temporary files.
  *
  * <p>Progress lines ({@code ==> ...}) and the packager's merged standard output and error go to
  * the sink given with {@link #progress(Consumer)}; by default they are logged at INFO through
@@ -115,8 +116,8 @@ public final class PackageBuilder {
   }
 
   /**
-   * Guild's home folder, whose {@code cache/sources} keeps downloads and whose {@code tmp} holds
-   * the build's work folder (default: {@code $GUILD_HOME}, else {@code ~/.guild}).
+   * Guild's home folder, whose {@code cache/sources} keeps downloads and whose {@code builds}
+   * holds the build's work folder (default: {@code $GUILD_HOME}, else {@code ~/.guild}).
    */
   public PackageBuilder home(Path guildHome) {
     this.home = Optional.of(guildHome.toAbsolutePath().normalize());
@@ -147,18 +148,21 @@ public final class PackageBuilder {
    */
   public Path build() {
     GuildPkg pkg = GuildPkg.parse(dir.resolve("GuildPkg"));
-    Path home = home();
+    HomeLayout layout = layout();
+    Path home = layout.root();
     Path out = output.orElse(pkg.folder());
-    Path work = createWorkDir(home, pkg);
-    WorkCleanup workCleanup = new WorkCleanup(work);
-    Thread cleanup = new Thread(workCleanup::close, "guild-package-cleanup");
+    BuildDirs.sweep(layout); // what builds that died left behind
+    BuildDirs.BuildDir workDir = BuildDirs.create(layout, "build-" + pkg.name());
+    Path work = workDir.path();
+    WorkCleanup workCleanup = new WorkCleanup(workDir);
+    Thread cleanup = new Thread(workCleanup::stop, "guild-package-cleanup");
     Runtime.getRuntime().addShutdownHook(cleanup);
     try {
       Path srcdir = Files.createDirectory(work.resolve("src"));
       Path pkgdir = work.resolve("pkg");
       progress.accept("==> Making package: " + pkg.name() + " " + pkg.version());
       progress.accept("==> Retrieving and verifying sources...");
-      List<SourceFetcher.Fetched> fetched = fetcher(home).fetchAll(pkg, true);
+      List<SourceFetcher.Fetched> fetched = fetcher(layout).fetchAll(pkg, true);
       progress.accept("==> Extracting sources...");
       for (SourceFetcher.Fetched f : fetched) {
         checkInterrupted();
@@ -214,7 +218,7 @@ public final class PackageBuilder {
   public List<String> checksums() {
     GuildPkg pkg = GuildPkg.parse(dir.resolve("GuildPkg"));
     List<String> sums = new ArrayList<>();
-    for (SourceFetcher.Fetched f : fetcher(home()).fetchAll(pkg, false)) {
+    for (SourceFetcher.Fetched f : fetcher(layout()).fetchAll(pkg, false)) {
       sums.add(f.checksum());
     }
     return sums;
@@ -228,23 +232,12 @@ public final class PackageBuilder {
     return "sha256sums = \\\n    " + String.join(" \\\n    ", sums);
   }
 
-  private SourceFetcher fetcher(Path home) {
-    return new SourceFetcher(home.resolve("cache").resolve("sources"), searchPath, offline,
-        progress);
+  private SourceFetcher fetcher(HomeLayout layout) {
+    return new SourceFetcher(layout.sourceCache(), searchPath, offline, progress);
   }
 
-  private Path home() {
-    return home.orElseGet(org.guildpkg.GuildPackages::defaultHome);
-  }
-
-  private static Path createWorkDir(Path home, GuildPkg pkg) {
-    try {
-      Path tmp = Files.createDirectories(home.resolve("tmp"));
-      return Files.createTempDirectory(tmp, "build-" + pkg.name() + "-");
-    } catch (IOException e) {
-      throw new GuildException("cannot create a work folder in " + home.resolve("tmp") + ": "
-          + e.getMessage(), e);
-    }
+  private HomeLayout layout() {
+    return HomeLayout.of(home.orElseGet(org.guildpkg.GuildPackages::defaultHome));
   }
 
   private Map<String, String> environment(GuildPkg pkg, Path home, Path work) {
@@ -339,42 +332,43 @@ public final class PackageBuilder {
   /**
    * The one place that ends a build: stops the packager's whole process tree first (its
    * children before it, so none is re-parented and left running), then deletes the work folder,
-   * once, whether the build ends, fails, or the JVM is stopped (SIGTERM, Ctrl-C) meanwhile.
+   * one deleter at a time, whether the build ends, fails, or the JVM is stopped (SIGTERM,
+   * Ctrl-C) meanwhile.
    */
   private static final class WorkCleanup {
-    private final Path work;
+    private final BuildDirs.BuildDir dir;
     private volatile Process process;
-    private boolean done;
+    private boolean deleted;
 
-    WorkCleanup(Path work) {
-      this.work = work;
+    WorkCleanup(BuildDirs.BuildDir dir) {
+      this.dir = dir;
     }
 
     void running(Process p) {
       process = p;
     }
 
-    synchronized void close() {
-      if (done) {
-        return;
-      }
+    private void stopPackager() {
       Process p = process;
       if (p != null && p.isAlive()) {
         PackagerRunner.destroyTree(p);
       }
-      deleteQuietly(work);
-      done = true;
     }
-  }
 
-  private static void deleteQuietly(Path work) {
-    try {
-      if (Files.exists(work, LinkOption.NOFOLLOW_LINKS)) {
-        MoreFiles.deleteRecursively(work, RecursiveDeleteOption.ALLOW_INSECURE);
+    /** From the shutdown hook: stop the packager, then delete the folder. */
+    synchronized void stop() {
+      stopPackager();
+      if (!deleted) {
+        FileOps.deleteQuietly(dir.path());
+        deleted = true;
       }
-    } catch (IOException e) {
-      LoggerFactory.getLogger(PackageBuilder.class).warn("cannot delete work folder {}: {}", work,
-          e.toString());
+    }
+
+    /** From the building thread: as {@link #stop()}, and release the folder's lock. */
+    synchronized void close() {
+      stopPackager();
+      dir.close();
+      deleted = true;
     }
   }
 }

@@ -59,8 +59,10 @@ class PackagerInterruptTest {
         Thread.sleep(50);
       }
       assertThat(started).as("the packager's bash and its sleep").noneMatch(PackagerInterruptTest::alive);
-      try (var s = Files.list(home.resolve("tmp"))) {
-        assertThat(s.toList()).as("work folders left behind").isEmpty();
+      try (var s = Files.walk(home)) {
+        assertThat(s.filter(Files::isDirectory)
+                .filter(d -> d.getFileName().toString().startsWith("build-")).toList())
+            .as("work folders left behind").isEmpty();
       }
     } finally {
       guild.destroyForcibly();

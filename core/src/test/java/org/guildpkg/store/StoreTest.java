@@ -31,7 +31,8 @@ class StoreTest {
   @Test
   void openCreatesTheLayoutAndRemovesLeftoversOfAKilledRun() throws IOException {
     Store.open(home());
-    for (String d : List.of("packages", "tmp", "cache/sources", "cache/downloads", "cache/indexes")) {
+    for (String d : List.of("packages", "tmp", "builds", "cache/sources", "cache/downloads",
+        "cache/indexes")) {
       assertThat(home().resolve(d)).isDirectory();
     }
     Path leftover = Files.createDirectories(home().resolve("tmp/install-demo-1-123/pkg/a"));
