@@ -6,7 +6,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 runs="${1:-3}"
-model="$root/../shared/fixtures/tf-serving/saved_model_half_plus_two_cpu/00000123"
+model="$root/testdata/tf-serving/saved_model_half_plus_two_cpu/00000123"
 "$root/guild" --version >/dev/null   # builds the modules and the class path file when needed
 cp="$root/tf-runtime/target/classes:$root/core/target/classes:$(cat "$root/tf-runtime/target/guild.classpath")"
 work="$(mktemp -d)"

@@ -15,7 +15,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 secs="${1:-5}"
 convnet="${2:-}"
 conns=(1 8 64)
-half_plus_two="$root/../shared/fixtures/tf-serving/saved_model_half_plus_two_cpu/00000123"
+half_plus_two="$root/testdata/tf-serving/saved_model_half_plus_two_cpu/00000123"
 images="${FASHION_MNIST:-/usr/share/datasets/fashion-mnist}/t10k-images-idx3-ubyte.gz"
 command -v wrk >/dev/null || { echo "serve-wrk.sh: wrk is not installed (apt-get install wrk)" >&2; exit 1; }
 [[ -f "$images" ]] || { echo "serve-wrk.sh: no $images (apt-get install dataset-fashion-mnist)" >&2; exit 1; }

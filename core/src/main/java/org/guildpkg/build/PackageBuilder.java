@@ -25,6 +25,7 @@ import org.guildpkg.GuildException;
 import org.guildpkg.archive.ArchiveWriter;
 import org.guildpkg.archive.Manifest;
 import org.guildpkg.archive.PackageFormat;
+import org.guildpkg.io.FileOps;
 import org.guildpkg.spec.GuildPkg;
 import org.guildpkg.spec.Source;
 import org.guildpkg.spi.PackageInspector;
@@ -66,6 +67,7 @@ public final class PackageBuilder {
   private boolean noCheck;
   private boolean offline;
   private Optional<Path> home = Optional.empty();
+  private SourceSearchPath searchPath = SourceSearchPath.fromEnvironment();
   private OptionalLong sourceDateEpoch;
   private Consumer<String> progress = OUTPUT::info;
 
@@ -97,6 +99,18 @@ public final class PackageBuilder {
   /** Forbids downloads when true; cached sources are still used (default false). */
   public PackageBuilder offline(boolean offline) {
     this.offline = offline;
+    return this;
+  }
+
+  /**
+   * The folders looked in for a URL source before downloading it (default:
+   * {@code GUILD_SOURCES}); see {@link SourceSearchPath}.
+   */
+  public PackageBuilder sources(SourceSearchPath searchPath) {
+    if (searchPath == null) {
+      throw new IllegalArgumentException("searchPath is required");
+    }
+    this.searchPath = searchPath;
     return this;
   }
 
@@ -147,7 +161,11 @@ public final class PackageBuilder {
       progress.accept("==> Extracting sources...");
       for (SourceFetcher.Fetched f : fetched) {
         checkInterrupted();
-        SourceExtractor.stage(f.file(), f.source().fileName(), srcdir);
+        if (f.commit().isPresent()) {
+          GitSource.checkout(pkg, f.file(), f.commit().get(), srcdir.resolve(f.source().fileName()));
+        } else {
+          SourceExtractor.stage(f.file(), f.source().fileName(), srcdir);
+        }
       }
       if (pkg.packager().isPresent()) {
         Files.createDirectory(pkgdir);
@@ -156,6 +174,11 @@ public final class PackageBuilder {
             .run(noCheck, work);
       } else {
         progress.accept("==> No packager: packing the sources and the package folder's files");
+        for (SourceFetcher.Fetched f : fetched) {
+          if (f.commit().isPresent()) {
+            FileOps.deleteTree(srcdir.resolve(f.source().fileName()).resolve(".git"));
+          }
+        }
         Files.move(srcdir, pkgdir);
         copyFolderFiles(pkg, out, pkgdir);
       }
@@ -191,7 +214,7 @@ public final class PackageBuilder {
     GuildPkg pkg = GuildPkg.parse(dir.resolve("GuildPkg"));
     List<String> sums = new ArrayList<>();
     for (SourceFetcher.Fetched f : fetcher(home()).fetchAll(pkg, false)) {
-      sums.add(SourceFetcher.sha256(f.file()));
+      sums.add(f.checksum());
     }
     return sums;
   }
@@ -205,7 +228,8 @@ public final class PackageBuilder {
   }
 
   private SourceFetcher fetcher(Path home) {
-    return new SourceFetcher(home.resolve("cache").resolve("sources"), offline, progress);
+    return new SourceFetcher(home.resolve("cache").resolve("sources"), searchPath, offline,
+        progress);
   }
 
   private Path home() {

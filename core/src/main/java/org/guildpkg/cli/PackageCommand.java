@@ -1,9 +1,12 @@
 package org.guildpkg.cli;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.guildpkg.GuildException;
 import org.guildpkg.build.PackageBuilder;
+import org.guildpkg.build.SourceSearchPath;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -53,6 +56,14 @@ final class PackageCommand implements Callable<Integer> {
   boolean noCheck;
 
   @Option(
+      names = "--sources",
+      paramLabel = "DIR",
+      description = "Look for URL sources in DIR before downloading them: a file there with the"
+          + " source's name and sha256 is used (repeatable; searched before $GUILD_SOURCES,"
+          + " a colon-separated list of folders).")
+  List<Path> sources = new ArrayList<>();
+
+  @Option(
       names = "--gen-checksums",
       description = "Fetch the sources and print the 'sha256sums = \\' block to paste into the"
           + " GuildPkg; builds nothing (default: off).")
@@ -73,6 +84,7 @@ final class PackageCommand implements Callable<Integer> {
         .home(parent.home())
         .offline(parent.offline())
         .noCheck(noCheck)
+        .sources(SourceSearchPath.fromEnvironment().withFirst(sources))
         .progress(line -> {
           parent.err().println(line);
           parent.err().flush();

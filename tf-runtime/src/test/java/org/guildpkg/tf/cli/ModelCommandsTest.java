@@ -16,7 +16,7 @@ class ModelCommandsTest {
 
   static Path halfPlusTwo() {
     return Path.of(System.getProperty("guild.repoRoot", "..")).toAbsolutePath().normalize()
-        .resolve("../shared/fixtures/tf-serving/saved_model_half_plus_two_cpu/00000123").normalize();
+        .resolve("testdata/tf-serving/saved_model_half_plus_two_cpu/00000123").normalize();
   }
 
   /** A dataset folder whose manifest declares {@code features} (JSON), as a dataset package's. */

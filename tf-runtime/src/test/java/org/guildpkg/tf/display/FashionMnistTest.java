@@ -28,6 +28,6 @@ final class FashionMnistTest {
 
   static Path halfPlusTwo() {
     return Path.of(System.getProperty("guild.repoRoot", "..")).toAbsolutePath().normalize()
-        .resolve("../shared/fixtures/tf-serving/saved_model_half_plus_two_cpu/00000123").normalize();
+        .resolve("testdata/tf-serving/saved_model_half_plus_two_cpu/00000123").normalize();
   }
 }

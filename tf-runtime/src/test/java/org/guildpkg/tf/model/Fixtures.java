@@ -6,7 +6,7 @@ import org.tensorflow.proto.Feature;
 import org.tensorflow.proto.Features;
 import org.tensorflow.proto.FloatList;
 
-/** The real SavedModels that TensorFlow Serving's tests use, in ../shared/fixtures/tf-serving/. */
+/** The real SavedModels that TensorFlow Serving's tests use, vendored in testdata/tf-serving/. */
 final class Fixtures {
   private Fixtures() {}
 
@@ -15,7 +15,7 @@ final class Fixtures {
   }
 
   static Path tfServing() {
-    return repoRoot().resolve("../shared/fixtures/tf-serving").normalize();
+    return repoRoot().resolve("testdata/tf-serving").normalize();
   }
 
   static Path halfPlusTwo() {

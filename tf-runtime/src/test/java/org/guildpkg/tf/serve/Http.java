@@ -105,6 +105,6 @@ final class Http {
   }
 
   static Path tfServing() {
-    return repoRoot().resolve("../shared/fixtures/tf-serving").normalize();
+    return repoRoot().resolve("testdata/tf-serving").normalize();
   }
 }

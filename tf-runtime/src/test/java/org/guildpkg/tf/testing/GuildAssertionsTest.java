@@ -41,7 +41,7 @@ class GuildAssertionsTest {
 
   static Path halfPlusTwo() {
     return Path.of(System.getProperty("guild.repoRoot", ".."))
-        .resolve("../shared/fixtures/tf-serving/saved_model_half_plus_two_cpu/00000123").normalize();
+        .resolve("testdata/tf-serving/saved_model_half_plus_two_cpu/00000123").normalize();
   }
 
   @Test
