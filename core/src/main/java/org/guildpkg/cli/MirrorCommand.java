@@ -39,7 +39,7 @@ final class MirrorCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "NAME", description = "A name for the mirror (letters, digits, _ and -).")
     String name;
 
-    @Parameters(index = "1", paramLabel = "URL", description = "The mirror's URL: file://..., a folder, http(s)://...")
+    @Parameters(index = "1", paramLabel = "URL", description = "The mirror's URL: file://..., a folder, http(s)://..., or a scheme of a transport module such as s3://BUCKET/PREFIX (guild-s3).")
     String url;
 
     @Option(names = "--key", paramLabel = "PUBKEY",

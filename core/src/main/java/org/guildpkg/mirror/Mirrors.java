@@ -17,7 +17,9 @@ import org.guildpkg.GuildException;
 import org.guildpkg.spec.PackageName;
 import org.guildpkg.transport.AtomicFiles;
 import org.guildpkg.transport.Transport;
+import org.guildpkg.transport.TransportContext;
 import org.guildpkg.transport.TransportException;
+import org.guildpkg.transport.Transports;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,7 +81,7 @@ public final class Mirrors {
 
   /** The transport for a mirror (refusing network calls when offline). */
   public Transport transport(MirrorSpec mirror) {
-    return Transport.of(mirror.url(), offline);
+    return Transports.of(mirror.url(), new TransportContext(Optional.of(mirror.name()), offline));
   }
 
   /**

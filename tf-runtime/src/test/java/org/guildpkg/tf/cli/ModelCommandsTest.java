@@ -3,10 +3,10 @@ package org.guildpkg.tf.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import org.guildpkg.GuildPackages;
-import org.guildpkg.build.PackageBuilder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.guildpkg.GuildPackages;
+import org.guildpkg.build.PackageBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -15,8 +15,8 @@ import org.tensorflow.types.TInt64;
 import org.tensorflow.types.TUint8;
 
 /** Test helper: Debian's real Fashion-MNIST IDX files, read directly, as batches of tensors. */
-final class FashionMnistFiles {
-  static final Path DIR = Path.of("/usr/share/datasets/fashion-mnist");
+public final class FashionMnistFiles {
+  public static final Path DIR = Path.of("/usr/share/datasets/fashion-mnist");
 
   final byte[] images; // n * 784
   final long[] labels;
@@ -27,7 +27,7 @@ final class FashionMnistFiles {
   }
 
   /** The "train" (60,000) or "t10k" (10,000) split. */
-  static FashionMnistFiles read(String split) {
+  public static FashionMnistFiles read(String split) {
     try {
       byte[] img = body(DIR.resolve(split + "-images-idx3-ubyte.gz"), 16);
       byte[] lab = body(DIR.resolve(split + "-labels-idx1-ubyte.gz"), 8);
@@ -56,16 +56,16 @@ final class FashionMnistFiles {
   private static final Map<String, InMemoryExamples> CACHE = new java.util.concurrent.ConcurrentHashMap<>();
 
   /** The "train" or "t10k" split as examples, read once per test JVM. */
-  static InMemoryExamples split(String split) {
+  public static InMemoryExamples split(String split) {
     return CACHE.computeIfAbsent(split, s -> read(s).examples());
   }
 
-  int size() {
+  public int size() {
     return labels.length;
   }
 
   /** Examples [from, from + n) as {@code image} and {@code label} tensors; close them. */
-  Map<String, Tensor> batch(int from, int n) {
+  public Map<String, Tensor> batch(int from, int n) {
     n = Math.min(n, size() - from);
     byte[] img = new byte[n * 784];
     System.arraycopy(images, from * 784, img, 0, n * 784);
@@ -77,7 +77,7 @@ final class FashionMnistFiles {
     return m;
   }
 
-  static void close(Map<String, Tensor> batch) {
+  public static void close(Map<String, Tensor> batch) {
     batch.values().forEach(Tensor::close);
   }
 }
