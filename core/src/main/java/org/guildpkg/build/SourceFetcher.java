@@ -14,12 +14,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.guildpkg.GuildException;
-import org.guildpkg.archive.ArchiveWriter;
+import org.guildpkg.io.FileOps;
 import org.guildpkg.spec.GuildPkg;
 import org.guildpkg.spec.Source;
 import org.guildpkg.transport.AtomicFiles;
@@ -230,13 +229,12 @@ final class SourceFetcher {
 
   /** The cache sub-folder of a URL: the first 16 hex digits of its sha256. */
   static String urlKey(URI url) {
-    byte[] d = ArchiveWriter.sha256Digest().digest(url.toString().getBytes(StandardCharsets.UTF_8));
-    return HexFormat.of().formatHex(d, 0, 8);
+    return FileOps.sha256(url.toString().getBytes(StandardCharsets.UTF_8)).substring(0, 16);
   }
 
   static String sha256(Path file) {
     try {
-      return ArchiveWriter.sha256(file);
+      return FileOps.sha256(file);
     } catch (IOException e) {
       throw new GuildException("cannot read " + file + ": " + GuildException.reason(e), e);
     }

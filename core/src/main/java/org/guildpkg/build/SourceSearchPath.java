@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import org.guildpkg.GuildException;
-import org.guildpkg.archive.ArchiveWriter;
+import org.guildpkg.io.FileOps;
 import org.guildpkg.spec.GuildPkg;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -117,7 +117,7 @@ public final class SourceSearchPath {
         return Optional.of(f);
       }
       try {
-        String actual = ArchiveWriter.sha256(f);
+        String actual = FileOps.sha256(f);
         if (actual.equalsIgnoreCase(sha256)) {
           return Optional.of(f);
         }

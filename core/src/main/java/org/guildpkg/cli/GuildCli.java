@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import org.guildpkg.GuildException;
+import org.guildpkg.GuildHome;
 import org.guildpkg.GuildPackages;
 import org.guildpkg.spi.CliExtension;
 import picocli.CommandLine;
@@ -51,6 +52,19 @@ public final class GuildCli implements Callable<Integer> {
   /** True when {@code --offline} or {@code GUILD_OFFLINE=1} asks for no network calls. */
   public boolean offline() {
     return offline || "1".equals(System.getenv("GUILD_OFFLINE"));
+  }
+
+  private GuildHome guildHome;
+
+  /**
+   * The home this command works on, through which every command goes: {@code --home} and
+   * {@code --offline} applied, progress bars, notes and warnings on standard error.
+   */
+  public synchronized GuildHome guildHome() {
+    if (guildHome == null) {
+      guildHome = GuildPackages.at(home()).offline(offline()).frontEnd(new CliFrontEnd(this));
+    }
+    return guildHome;
   }
 
   /** Where commands print results. */

@@ -1,11 +1,9 @@
 package org.guildpkg.cli;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.guildpkg.GuildHome;
 import org.guildpkg.GuildPackage;
-import org.guildpkg.GuildPackages;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -25,12 +23,9 @@ final class InstallCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    GuildHome home = GuildPackages.at(parent.home()).offline(parent.offline());
+    GuildHome home = parent.guildHome();
     for (String spec : specs) {
-      List<GuildPackage> installed = GuildHome.isArchivePath(spec)
-          ? home.install(ProgressBar.onTerminal(parent.err(), Path.of(spec).getFileName().toString()), List.of(spec))
-          : MirrorInstall.packageManager(parent).installSpecs(List.of(spec));
-      for (GuildPackage p : installed) {
+      for (GuildPackage p : home.install(List.of(spec))) {
         parent.out().println("installed " + p + " in " + p.path());
       }
     }

@@ -80,15 +80,9 @@ final class PackageCommand implements Callable<Integer> {
       }
       dir = runDir;
     }
-    PackageBuilder builder = PackageBuilder.forDirectory(dir)
-        .home(parent.home())
-        .offline(parent.offline())
+    PackageBuilder builder = parent.guildHome().packageBuilder(dir)
         .noCheck(noCheck)
-        .sources(SourceSearchPath.fromEnvironment().withFirst(sources))
-        .progress(line -> {
-          parent.err().println(line);
-          parent.err().flush();
-        });
+        .sources(SourceSearchPath.fromEnvironment().withFirst(sources));
     if (output != null) {
       builder.output(output);
     }

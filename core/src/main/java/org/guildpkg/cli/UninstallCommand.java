@@ -3,7 +3,6 @@ package org.guildpkg.cli;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.guildpkg.GuildPackage;
-import org.guildpkg.GuildPackages;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -27,7 +26,7 @@ final class UninstallCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    List<GuildPackage> removed = GuildPackages.at(parent.home()).offline(parent.offline())
+    List<GuildPackage> removed = parent.guildHome()
         .uninstall(force, specs.toArray(String[]::new));
     for (GuildPackage p : removed) {
       parent.out().println("uninstalled " + p);

@@ -24,7 +24,7 @@ final class UpgradeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    PackageManager pm = MirrorInstall.packageManager(parent);
+    PackageManager pm = parent.guildHome().packageManager();
     List<PackageManager.Upgrade> ups = pm.upgrade(names.stream().map(PackageName::of).toList());
     for (PackageManager.Upgrade u : ups) {
       parent.out().println("upgraded " + u.name() + " " + u.from().map(p -> p.version().value()).orElse("-")

@@ -62,7 +62,7 @@ public final class PackageManager {
   public PackageManager(Store store, Mirrors mirrors) {
     this.store = store;
     this.mirrors = mirrors;
-    this.downloader = new Downloader(store.home().resolve("cache/downloads"));
+    this.downloader = new Downloader(store.layout().downloadCache());
   }
 
   /** Reports download progress to {@code listener} (the CLI's progress bar). */

@@ -2,24 +2,21 @@ package org.guildpkg.transport;
 
 import java.io.IOException;
 import org.guildpkg.GuildException;
+import org.guildpkg.io.PathLock;
 import java.net.URI;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A mirror that is a folder on this machine ({@code file://}); never a network call. Publishers
  * take its lock file ({@code .lock}), so that two at once keep each other's entries.
  */
 public final class FileTransport implements Transport {
-  private static final ConcurrentHashMap<Path, ReentrantLock> JVM_LOCKS = new ConcurrentHashMap<>();
   private final Path root;
 
   /** A transport for the mirror folder {@code root} (which need not exist yet). */
@@ -63,33 +60,13 @@ public final class FileTransport implements Transport {
    */
   @Override
   public MirrorLock lock() {
-    ReentrantLock jvmLock = JVM_LOCKS.computeIfAbsent(root, r -> new ReentrantLock());
-    jvmLock.lock();
     try {
       Files.createDirectories(root);
-      FileChannel ch = FileChannel.open(root.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-      try {
-        FileLock held = ch.lock();
-        return () -> {
-          try (ch; held) {
-            // closing releases the file lock, then the channel
-          } catch (IOException e) {
-            throw new GuildException("cannot unlock mirror " + root + ": " + GuildException.reason(e), e);
-          } finally {
-            jvmLock.unlock();
-          }
-        };
-      } catch (IOException | RuntimeException e) {
-        ch.close();
-        throw e;
-      }
     } catch (IOException e) {
-      jvmLock.unlock();
       throw new GuildException("cannot lock mirror " + root + ": " + GuildException.reason(e), e);
-    } catch (RuntimeException e) {
-      jvmLock.unlock();
-      throw e;
     }
+    PathLock.Hold held = PathLock.of(root.resolve(".lock")).hold();
+    return held::close;
   }
 
   @Override

@@ -130,7 +130,7 @@ class GitSourcesTest {
     assertThatThrownBy(() -> builder(folder(url(), "SKIP", ""), new ArrayList<>()).build())
         .isInstanceOf(GuildException.class)
         .hasMessageContaining("a Git source must be pinned with #commit=SHA");
-    assertThat(PackageFolders.listing(home().resolve("tmp"))).isEmpty();
+    assertThat(PackageFolders.workLeftovers(home())).isEmpty();
   }
 
   static String git(Path dir, String... args) throws IOException, InterruptedException {

@@ -97,7 +97,7 @@ class SourcesTest {
             + PackageFolders.sha256("data"));
     assertThat(dir.resolve("prepare-ran")).doesNotExist();
     assertThat(PackageFolders.listing(out())).isEmpty();
-    assertThat(PackageFolders.listing(home().resolve("tmp"))).isEmpty();
+    assertThat(PackageFolders.workLeftovers(home())).isEmpty();
   }
 
   @Test

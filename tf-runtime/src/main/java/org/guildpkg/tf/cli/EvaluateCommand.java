@@ -7,10 +7,10 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.guildpkg.GuildException;
 import org.guildpkg.GuildPackage;
+import org.guildpkg.GuildPackages;
 import org.guildpkg.cli.GuildCli;
 import org.guildpkg.tf.project.Datasets;
 import org.guildpkg.tf.project.PackageRef;
-import org.guildpkg.tf.project.Packages;
 import org.guildpkg.tf.project.Projects;
 import org.guildpkg.tf.project.RunFolder;
 import org.guildpkg.tf.project.RunPackage;
@@ -69,7 +69,7 @@ public final class EvaluateCommand implements Callable<Integer> {
       if (runId != null) {
         throw new GuildException("give a RUN or --model, not both");
       }
-      GuildPackage pkg = Packages.load(model, parent.home(), parent.offline());
+      GuildPackage pkg = GuildPackages.at(parent.home()).offline(parent.offline()).load(model);
       modelDir = pkg.path();
       if (spec == null) {
         spec = PackageRef.fromJson(pkg.manifest().interfaceData().path("lineage").get("dataset"))
@@ -111,7 +111,14 @@ public final class EvaluateCommand implements Callable<Integer> {
     return 0;
   }
 
-  static void print(PrintWriter out, Evaluation e, String what) {
+  /**
+   * Prints an evaluation as {@code guild evaluate} does (accuracy and loss to four places, per-class
+   * accuracy, the confusion matrix); {@code guild spark evaluate} prints through it too, so the two
+   * compare line by line.
+   *
+   * @param what names the dataset and split, such as {@code fashion-mnist@1.0 test}
+   */
+  public static void print(PrintWriter out, Evaluation e, String what) {
     out.printf(Locale.ROOT, "accuracy %.4f  loss %.4f  on %d examples (%s)%n", e.accuracy(), e.loss(), e.examples(), what);
     out.println("per-class accuracy:");
     e.perClassAccuracy().forEach((k, v) -> out.printf(Locale.ROOT, "  %-14s %.4f%n", k, v));

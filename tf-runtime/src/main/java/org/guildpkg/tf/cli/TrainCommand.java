@@ -12,13 +12,13 @@ import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import org.guildpkg.GuildException;
 import org.guildpkg.GuildPackage;
+import org.guildpkg.GuildPackages;
 import org.guildpkg.cli.GuildCli;
 import org.guildpkg.spec.PackageType;
 import org.guildpkg.tf.author.Flags;
 import org.guildpkg.tf.project.Datasets;
 import org.guildpkg.tf.project.ModelDescriptor;
 import org.guildpkg.tf.project.PackageRef;
-import org.guildpkg.tf.project.Packages;
 import org.guildpkg.tf.project.Projects;
 import org.guildpkg.tf.project.RunFolder;
 import org.guildpkg.tf.project.TrainingJob;
@@ -99,7 +99,7 @@ public final class TrainCommand implements Callable<Integer> {
       Map<String, String> baseFlags = Map.of();
       String spec = dataset;
       if (model != null) {
-        GuildPackage pkg = Packages.load(model, parent.home(), parent.offline());
+        GuildPackage pkg = GuildPackages.at(parent.home()).offline(parent.offline()).load(model);
         if (pkg.type() != PackageType.MODEL) {
           throw new GuildException(pkg + " is a " + pkg.type() + " package; --model needs a trainable model package");
         }

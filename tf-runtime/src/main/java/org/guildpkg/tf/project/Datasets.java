@@ -1,12 +1,11 @@
 package org.guildpkg.tf.project;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.guildpkg.GuildException;
-import org.guildpkg.GuildPackage;
-import org.guildpkg.archive.Manifest;
-import org.guildpkg.archive.PackageFormat;
+import org.guildpkg.GuildHome;
+import org.guildpkg.GuildPackages;
+import org.guildpkg.PackageFolder;
 import org.guildpkg.tf.data.Dataset;
 import org.guildpkg.tf.train.DatasetExamples;
 import org.guildpkg.tf.train.ExampleSource;
@@ -42,29 +41,18 @@ public final class Datasets {
         new GuildException(run + ": run.json names no dataset; give --dataset"));
   }
 
-  /** The dataset that {@code spec} names: a dataset package folder, else an installed package. */
+  /**
+   * The dataset that {@code spec} names, resolved by core's one SPEC resolver ({@link
+   * GuildHome#resolve}): a dataset folder (a package folder or a folder of TFRecords), an archive,
+   * else an installed package (installed from the mirrors when absent and not offline).
+   */
   public static Resolved resolve(String spec, Path home, boolean offline) {
-    Path folder = Path.of(spec);
-    if (Files.isDirectory(folder)) {
-      Path abs = folder.toAbsolutePath().normalize();
-      return new Resolved(refOf(abs), abs.toString(), Dataset.open(abs));
+    PackageFolder f = GuildPackages.at(home).offline(offline).resolve(spec);
+    PackageRef ref = new PackageRef(f.name(), f.version());
+    if (Files.isDirectory(Path.of(spec))) {
+      return new Resolved(ref, f.folder().toString(), Dataset.open(f.folder()));
     }
-    GuildPackage pkg = Packages.load(spec, home, offline);
-    PackageRef ref = new PackageRef(pkg.name().value(), pkg.version().value());
-    return new Resolved(ref, ref.toString(), Dataset.of(pkg));
-  }
-
-  private static PackageRef refOf(Path folder) {
-    Path m = folder.resolve(PackageFormat.MANIFEST);
-    if (Files.isRegularFile(m)) {
-      try {
-        Manifest manifest = Manifest.fromJson(RunFolder.JSON.readTree(m.toFile()), m.toString());
-        return new PackageRef(manifest.name().value(), manifest.version().value());
-      } catch (IOException e) {
-        throw new GuildException(m + ": cannot read: " + e.getMessage(), e);
-      }
-    }
-    return new PackageRef(folder.getFileName().toString(), "0");
+    return new Resolved(ref, ref.toString(), Dataset.of(f.requirePackage()));
   }
 
 }

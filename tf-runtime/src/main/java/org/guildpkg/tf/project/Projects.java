@@ -7,6 +7,8 @@ import java.nio.file.StandardCopyOption;
 import java.util.Set;
 import org.guildpkg.GuildException;
 import org.guildpkg.GuildPackage;
+import org.guildpkg.GuildPackages;
+import org.guildpkg.PackageFolder;
 import org.guildpkg.spec.PackageType;
 import org.guildpkg.tf.train.TrainableModel;
 
@@ -31,16 +33,17 @@ public final class Projects {
   public record Template(Path folder, PackageRef source, ModelDescriptor descriptor) {}
 
   /**
-   * Finds a template: a folder holding model.json (a source package's maintainer folder or an
-   * unpacked package), else an installed source package.
+   * Finds a template through core's SPEC resolver: a folder holding model.json (a source
+   * package's maintainer folder or an unpacked package), an archive, else an installed source
+   * package.
    */
   public static Template template(String spec, Path home, boolean offline) {
-    Path folder = Path.of(spec);
-    if (Files.isDirectory(folder)) {
-      Path abs = folder.toAbsolutePath().normalize();
+    PackageFolder f = GuildPackages.at(home).offline(offline).resolve(spec);
+    if (Files.isDirectory(Path.of(spec))) {
+      Path abs = f.folder();
       return new Template(abs, new PackageRef(abs.getFileName().toString(), "0"), ModelDescriptor.read(abs));
     }
-    GuildPackage pkg = Packages.load(spec, home, offline);
+    GuildPackage pkg = f.requirePackage();
     if (pkg.type() != PackageType.SOURCE) {
       throw new GuildException(pkg + " is a " + pkg.type() + " package; --template needs a source package");
     }

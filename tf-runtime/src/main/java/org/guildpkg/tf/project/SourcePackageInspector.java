@@ -1,12 +1,17 @@
 package org.guildpkg.tf.project;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 import org.guildpkg.GuildException;
 import org.guildpkg.archive.Manifest;
 import org.guildpkg.spec.PackageType;
 import org.guildpkg.spi.PackageInspector;
+import org.guildpkg.spi.SummaryText;
 
 /**
  * Records a source package's flags and default dataset (from its {@code model.json}) in the
@@ -39,5 +44,23 @@ public final class SourcePackageInspector implements PackageInspector {
       }
     }
     interfaceData.put("model", d.modelClass());
+  }
+
+  /** Describes a source package's {@code flags} and {@code dataset}. */
+  @Override
+  public Set<String> summarizedKeys(PackageType type) {
+    return type == PackageType.SOURCE ? Set.of("flags", "dataset") : Set.of();
+  }
+
+  /** {@code flags: NAME=DEFAULT (TYPE), ...} and the dataset the model code expects. */
+  @Override
+  public List<SummaryLine> summarize(PackageType type, JsonNode data) {
+    List<SummaryLine> out = new ArrayList<>();
+    if (type == PackageType.SOURCE) {
+      SummaryText.add(out, "flags", SummaryText.join(data.path("flags"), e -> e.getKey() + "="
+          + e.getValue().path("default").asText("") + " (" + e.getValue().path("type").asText("string") + ")"));
+      SummaryText.add(out, "dataset", data.path("dataset").asText(""));
+    }
+    return out;
   }
 }

@@ -5,10 +5,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 import org.guildpkg.GuildException;
 import org.guildpkg.archive.Manifest;
 import org.guildpkg.spec.PackageType;
 import org.guildpkg.spi.PackageInspector;
+import org.guildpkg.spi.SummaryText;
 
 /**
  * Copies a trained model package's lineage, metrics and class names from its
@@ -36,5 +40,27 @@ public final class TrainedModelInspector implements PackageInspector {
         interfaceData.set(key, t.get(key).deepCopy());
       }
     }
+  }
+
+  /** Describes a trained model's {@code lineage}, {@code metrics} and {@code classes}. */
+  @Override
+  public Set<String> summarizedKeys(PackageType type) {
+    return type == PackageType.MODEL ? Set.of("lineage", "metrics", "classes") : Set.of();
+  }
+
+  /** {@code trained from: SOURCE on DATASET}, {@code metrics: accuracy 0.9, ...}, the classes. */
+  @Override
+  public List<SummaryLine> summarize(PackageType type, JsonNode data) {
+    List<SummaryLine> out = new ArrayList<>();
+    if (type == PackageType.MODEL) {
+      JsonNode lineage = data.path("lineage");
+      if (lineage.isObject()) {
+        SummaryText.add(out, "trained from",
+            SummaryText.id(lineage.path("source")) + " on " + SummaryText.id(lineage.path("dataset")));
+      }
+      SummaryText.add(out, "metrics", SummaryText.join(data.path("metrics"), e -> e.getKey() + " " + e.getValue().asText()));
+      SummaryText.add(out, "classes", SummaryText.values(data.path("classes")));
+    }
+    return out;
   }
 }

@@ -2,13 +2,13 @@ package org.guildpkg.tf.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.guildpkg.tf.cli.InitCommandTest.guild;
+import static org.guildpkg.cli.CliRun.guild;
 
 import java.nio.file.Path;
 import org.guildpkg.GuildException;
 import org.guildpkg.GuildPackage;
 import org.guildpkg.GuildPackages;
-import org.guildpkg.tf.train.FashionMnistFiles;
+import org.guildpkg.cli.CliRun;
 import org.guildpkg.tf.train.TrainableModelTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,7 +18,7 @@ class DemoCommandTest {
   @Test
   void demoPublishesTrainsPackagesAndClassifiesWithTheInstalledModel(@TempDir Path tmp) {
     Path home = tmp.resolve("home");
-    InitCommandTest.Outcome o = guild(home, "demo", "--source", "fashion-mnist-softmax-src", "--steps", "150",
+    CliRun o = guild(home, "demo", "--source", "fashion-mnist-softmax-src", "--steps", "150",
         "--images", "6", "--examples", TrainableModelTest.examples().toString());
     assertThat(o.status()).as(o.err()).isZero();
     assertThat(o.out()).contains("==> 1. Guild demo in " + home.resolve("demo"))
@@ -31,7 +31,7 @@ class DemoCommandTest {
     assertThat(home.resolve("demo/mirror/index.json")).isRegularFile();
 
     // A second demo in the same home reuses its mirror and project and trains a newer model.
-    InitCommandTest.Outcome again = guild(home, "demo", "--source", "fashion-mnist-softmax-src", "--steps", "20",
+    CliRun again = guild(home, "demo", "--source", "fashion-mnist-softmax-src", "--steps", "20",
         "--images", "2", "--examples", TrainableModelTest.examples().toString());
     assertThat(again.status()).as(again.err()).isZero();
     assertThat(again.out()).contains("model fashion-mnist-softmax+fashion-mnist@1.0.2:");

@@ -1,43 +1,25 @@
 package org.guildpkg.tf.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.guildpkg.cli.CliRun.guild;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.guildpkg.cli.GuildCli;
+import org.guildpkg.cli.CliRun;
 import org.guildpkg.tf.project.Projects;
 import org.guildpkg.tf.train.TrainableModelTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code guild init} through the real command line. */
 public class InitCommandTest {
-  public record Outcome(int status, String out, String err) {}
-
-  public static Outcome guild(Path home, String... args) {
-    CommandLine cl = GuildCli.commandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    String[] all = new String[args.length + 2];
-    all[0] = "--home";
-    all[1] = home.toString();
-    System.arraycopy(args, 0, all, 2, args.length);
-    int status = cl.execute(all);
-    return new Outcome(status, out.toString(), err.toString());
-  }
-
   public static String template(String name) {
     return TrainableModelTest.examples().resolve(name).toString();
   }
 
   @Test
   void initCopiesTheModelCodeAndFlagsIntoANewProject(@TempDir Path tmp) throws Exception {
-    Outcome o = guild(tmp.resolve("home"), "init", "--template", template("fashion-mnist-convnet-src"),
+    CliRun o = guild(tmp.resolve("home"), "init", "--template", template("fashion-mnist-convnet-src"),
         tmp.resolve("p").toString());
     assertThat(o.status()).as(o.err()).isZero();
     assertThat(tmp.resolve("p/FashionMnistConvnet.java")).isRegularFile();
@@ -49,7 +31,7 @@ public class InitCommandTest {
 
   @Test
   void printVarsListsEveryFlagWithDefaultTypeAndHelp(@TempDir Path tmp) {
-    Outcome o = guild(tmp.resolve("home"), "init", "--template", template("fashion-mnist-convnet-src"), "--print-vars");
+    CliRun o = guild(tmp.resolve("home"), "init", "--template", template("fashion-mnist-convnet-src"), "--print-vars");
     assertThat(o.status()).isZero();
     assertThat(o.out()).containsPattern("dropout +0\\.4 +float +Fraction of the dense layer")
         .containsPattern("learning_rate +0\\.001 +float");
@@ -60,7 +42,7 @@ public class InitCommandTest {
   void initRefusesAFolderThatIsNotEmptyAndChangesNothing(@TempDir Path tmp) throws Exception {
     Files.createDirectories(tmp.resolve("p"));
     Files.writeString(tmp.resolve("p/mine.txt"), "keep");
-    Outcome o = guild(tmp.resolve("home"), "init", "--template", template("fashion-mnist-softmax-src"),
+    CliRun o = guild(tmp.resolve("home"), "init", "--template", template("fashion-mnist-softmax-src"),
         tmp.resolve("p").toString());
     assertThat(o.status()).isEqualTo(1);
     assertThat(o.err()).startsWith("guild: " + tmp.resolve("p") + " exists and is not empty");

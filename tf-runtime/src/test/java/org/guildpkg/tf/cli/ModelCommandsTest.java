@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.guildpkg.GuildPackages;
 import org.guildpkg.build.PackageBuilder;
+import org.guildpkg.cli.CliRun;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,7 +41,7 @@ class ModelCommandsTest {
   void checkPrintsEachInputAgainstItsFeatureAndPassesWhenTheyFit() throws Exception {
     Path data = dataset("{\"x\": {\"dtype\": \"float32\", \"shape\": [1]},"
         + " \"label\": {\"dtype\": \"int64\", \"shape\": []}}");
-    Cli r = Cli.run("check", halfPlusTwo().toString(), data.toString());
+    CliRun r = CliRun.run("check", halfPlusTwo().toString(), data.toString());
     assertThat(r.status()).as(r.err()).isZero();
     assertThat(r.out()).containsPattern("serving_default\\s+x\\s+float32 \\[-1, 1\\]\\s+<-\\s+x\\s+float32 \\[1\\]\\s+ok");
   }
@@ -48,7 +49,7 @@ class ModelCommandsTest {
   @Test
   void checkFailsWithOneLineOnAWrongDtype() throws Exception {
     Path data = dataset("{\"x\": {\"dtype\": \"int64\", \"shape\": [1]}}");
-    Cli r = Cli.run("check", halfPlusTwo().toString(), data.toString());
+    CliRun r = CliRun.run("check", halfPlusTwo().toString(), data.toString());
     assertThat(r.status()).isEqualTo(1);
     assertThat(r.out()).contains("MISMATCH: dtype float32 is not the feature's int64");
     assertThat(r.err().strip()).startsWith("guild: " + halfPlusTwo() + " does not accept ")
@@ -59,7 +60,7 @@ class ModelCommandsTest {
   @Test
   void checkFailsOnAShapeThatIsNoBatchOfTheFeature() throws Exception {
     Path data = dataset("{\"x\": {\"dtype\": \"float32\", \"shape\": [2]}}");
-    Cli r = Cli.run("check", halfPlusTwo().toString(), data.toString());
+    CliRun r = CliRun.run("check", halfPlusTwo().toString(), data.toString());
     assertThat(r.status()).isEqualTo(1);
     assertThat(r.err()).contains("shape [-1, 1] is not a batch of the feature's [2]");
   }
@@ -67,14 +68,14 @@ class ModelCommandsTest {
   @Test
   void checkFailsWhenTheDatasetLacksAnInputsFeature() throws Exception {
     Path data = dataset("{\"image\": {\"dtype\": \"uint8\", \"shape\": [28, 28]}}");
-    Cli r = Cli.run("check", halfPlusTwo().toString(), data.toString());
+    CliRun r = CliRun.run("check", halfPlusTwo().toString(), data.toString());
     assertThat(r.status()).isEqualTo(1);
     assertThat(r.err()).contains("the dataset has no feature 'x' (features: image)");
   }
 
   @Test
   void checkRefusesADatasetWithoutFeatures() throws Exception {
-    Cli r = Cli.run("check", halfPlusTwo().toString(), tmp.toString());
+    CliRun r = CliRun.run("check", halfPlusTwo().toString(), tmp.toString());
     assertThat(r.status()).isEqualTo(1);
     assertThat(r.err()).startsWith("guild: " + tmp.toAbsolutePath()).contains("has no features in its manifest");
   }
@@ -84,7 +85,7 @@ class ModelCommandsTest {
     Path home = tmp.resolve("home");
     install(home, "half-plus-two");
     Path data = dataset("{\"x\": {\"dtype\": \"int64\", \"shape\": [1]}}");
-    Cli r = Cli.run("--home", home.toString(), "check", "half-plus-two", data.toString());
+    CliRun r = CliRun.run("--home", home.toString(), "check", "half-plus-two", data.toString());
     assertThat(r.status()).isEqualTo(1);
     assertThat(r.err()).contains("guild: half-plus-two@1.0 (" + home.resolve("packages/half-plus-two/1.0"));
   }
@@ -94,16 +95,16 @@ class ModelCommandsTest {
     Path home = tmp.resolve("home");
     install(home, "half-plus-two");
     Path to = tmp.resolve("serving");
-    Cli first = Cli.run("--home", home.toString(), "deploy", "half-plus-two@1.0", "--to", to.toString());
+    CliRun first = CliRun.run("--home", home.toString(), "deploy", "half-plus-two@1.0", "--to", to.toString());
     assertThat(first.status()).as(first.err()).isZero();
     assertThat(first.out().strip()).isEqualTo(to.resolve("half-plus-two/1").toAbsolutePath().toString());
     assertThat(first.err()).contains("deployed half-plus-two@1.0");
     assertThat(to.resolve("half-plus-two/1/variables/variables.data-00000-of-00001")).isRegularFile();
     assertThat(to.resolve("half-plus-two/1/.MANIFEST.json")).doesNotExist();
 
-    Cli explicit = Cli.run("--home", home.toString(), "deploy", "half-plus-two", "--to", to.toString(), "--version", "42");
+    CliRun explicit = CliRun.run("--home", home.toString(), "deploy", "half-plus-two", "--to", to.toString(), "--version", "42");
     assertThat(explicit.out().strip()).endsWith("half-plus-two/42");
-    Cli again = Cli.run("--home", home.toString(), "deploy", "half-plus-two", "--to", to.toString(), "--version", "42");
+    CliRun again = CliRun.run("--home", home.toString(), "deploy", "half-plus-two", "--to", to.toString(), "--version", "42");
     assertThat(again.status()).isEqualTo(1);
     assertThat(again.err()).startsWith("guild: ").contains("exists already");
   }
@@ -111,21 +112,21 @@ class ModelCommandsTest {
   @Test
   void deployOfAFolderTakesItsNameFromNameOption() {
     Path to = tmp.resolve("serving");
-    Cli r = Cli.run("deploy", halfPlusTwo().toString(), "--to", to.toString(), "--name", "hp2");
+    CliRun r = CliRun.run("deploy", halfPlusTwo().toString(), "--to", to.toString(), "--name", "hp2");
     assertThat(r.status()).as(r.err()).isZero();
     assertThat(to.resolve("hp2/1/saved_model.pb")).isRegularFile();
   }
 
   @Test
   void deployWithoutToIsAUsageError() {
-    Cli r = Cli.run("deploy", halfPlusTwo().toString());
+    CliRun r = CliRun.run("deploy", halfPlusTwo().toString());
     assertThat(r.status()).isEqualTo(2);
     assertThat(r.err()).contains("--to");
   }
 
   @Test
   void deployOfAnUninstalledPackageSaysHowToInstallIt() {
-    Cli r = Cli.run("--home", tmp.toString(), "deploy", "nope", "--to", tmp.resolve("s").toString());
+    CliRun r = CliRun.run("--home", tmp.toString(), "deploy", "nope", "--to", tmp.resolve("s").toString());
     assertThat(r.status()).isEqualTo(1);
     assertThat(r.err()).contains("guild: package 'nope' is not installed in").contains("guild install nope");
   }

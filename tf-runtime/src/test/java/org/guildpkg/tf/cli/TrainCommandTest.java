@@ -1,7 +1,7 @@
 package org.guildpkg.tf.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.guildpkg.tf.cli.InitCommandTest.guild;
+import static org.guildpkg.cli.CliRun.guild;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
@@ -10,11 +10,12 @@ import java.util.ArrayList;
 import java.util.List;
 import org.guildpkg.archive.ArchiveReader;
 import org.guildpkg.archive.Manifest;
+import org.guildpkg.cli.CliRun;
 import org.guildpkg.tf.data.IdxConverter;
 import org.guildpkg.tf.data.TFRecordCompression;
 import org.guildpkg.tf.data.TFRecordReader;
 import org.guildpkg.tf.project.RunFolder;
-import org.guildpkg.tf.train.FashionMnistFiles;
+import org.guildpkg.tf.testsupport.FashionMnistFiles;
 import org.guildpkg.tf.train.InputSpec;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -48,7 +49,7 @@ class TrainCommandTest {
     Path p = tmp.resolve("p");
     assertThat(guild(home, "init", "--template", InitCommandTest.template("fashion-mnist-softmax-src"), p.toString()).status()).isZero();
 
-    InitCommandTest.Outcome train = guild(home, "train", "-C", p.toString(), "--dataset", dataset.toString(), "--steps", "300");
+    CliRun train = guild(home, "train", "-C", p.toString(), "--dataset", dataset.toString(), "--steps", "300");
     assertThat(train.status()).as(train.err()).isZero();
     assertThat(train.out()).startsWith("run 1: 300 steps, train loss ");
     assertThat(train.err()).contains("step 300/300");
@@ -68,7 +69,7 @@ class TrainCommandTest {
     assertThat(losses.get(299).getStep()).isEqualTo(300);
     assertThat(read).anyMatch(e -> e.hasSummary() && e.getSummary().getValue(0).getTag().equals("accuracy"));
 
-    InitCommandTest.Outcome eval = guild(home, "evaluate", "-C", p.toString(), "--json");
+    CliRun eval = guild(home, "evaluate", "-C", p.toString(), "--json");
     assertThat(eval.status()).as(eval.err()).isZero();
     JsonNode metrics = RunFolder.JSON.readTree(eval.out());
     assertThat(metrics.get("accuracy").isNumber()).isTrue();
@@ -77,7 +78,7 @@ class TrainCommandTest {
     assertThat(RunFolder.JSON.readTree(p.resolve("runs/1/metrics.json").toFile()).get("accuracy").asDouble())
         .isEqualTo(metrics.get("accuracy").asDouble());
 
-    InitCommandTest.Outcome pack = guild(home, "package", p.toString(), "--run", "1", "--output", tmp.resolve("out").toString());
+    CliRun pack = guild(home, "package", p.toString(), "--run", "1", "--output", tmp.resolve("out").toString());
     assertThat(pack.status()).as(pack.err()).isZero();
     Path archive = Path.of(pack.out().strip().lines().reduce((a, b) -> b).orElseThrow());
     assertThat(archive.getFileName().toString()).isEqualTo("fashion-mnist-softmax+fashion-mnist-0.1.pkg.tar.zst");
@@ -89,10 +90,10 @@ class TrainCommandTest {
     assertThat(m.interfaceData().at("/classes/0").asText()).isEqualTo("T-shirt/top");
     assertThat(m.interfaceData().path("signatures").has("train")).isTrue();
 
-    InitCommandTest.Outcome install = guild(home, "install", archive.toString());
+    CliRun install = guild(home, "install", archive.toString());
     assertThat(install.status()).as(install.err()).isZero();
     Path q = tmp.resolve("q");
-    InitCommandTest.Outcome tune = guild(home, "train", "-C", q.toString(), "--model", "fashion-mnist-softmax+fashion-mnist",
+    CliRun tune = guild(home, "train", "-C", q.toString(), "--model", "fashion-mnist-softmax+fashion-mnist",
         "--dataset", dataset.toString(), "--steps", "30");
     assertThat(tune.status()).as(tune.err()).isZero();
     RunFolder tuned = RunFolder.open(q.resolve("runs"), "1");
@@ -100,7 +101,7 @@ class TrainCommandTest {
     assertThat(tuned.flags()).containsEntry("batch_size", "100");
     assertThat(tuned.info().at("/source/name").asText()).isEqualTo("fashion-mnist-softmax-src");
 
-    InitCommandTest.Outcome evalPkg = guild(home, "evaluate", "--model", "fashion-mnist-softmax+fashion-mnist",
+    CliRun evalPkg = guild(home, "evaluate", "--model", "fashion-mnist-softmax+fashion-mnist",
         "--dataset", dataset.toString());
     assertThat(evalPkg.status()).as(evalPkg.err()).isZero();
     assertThat(evalPkg.out()).containsPattern("accuracy 0\\.[789]\\d+ +loss").contains("Ankle boot");
@@ -126,7 +127,7 @@ class TrainCommandTest {
     RunFolder run = RunFolder.open(p.resolve("runs"), "1");
     assertThat(run.completed()).isFalse();
 
-    InitCommandTest.Outcome resumed = guild(home, "train", "-C", p.toString(), "--resume", "1");
+    CliRun resumed = guild(home, "train", "-C", p.toString(), "--resume", "1");
     assertThat(resumed.status()).as(resumed.err()).isZero();
     assertThat(resumed.out()).startsWith("run 1: 3000 steps");
     assertThat(run.completed()).isTrue();
@@ -164,7 +165,7 @@ class TrainCommandTest {
   @Test
   void packageRunOfARunThatDidNotFinishSaysSo(@TempDir Path tmp) throws Exception {
     Files.createDirectories(tmp.resolve("runs/4"));
-    InitCommandTest.Outcome o = guild(tmp.resolve("home"), "package", tmp.toString(), "--run", "4");
+    CliRun o = guild(tmp.resolve("home"), "package", tmp.toString(), "--run", "4");
     assertThat(o.status()).isEqualTo(1);
     assertThat(o.err()).startsWith("guild: " + tmp.resolve("runs/4") + " has no GuildPkg");
   }
@@ -174,14 +175,14 @@ class TrainCommandTest {
     Path home = tmp.resolve("home");
     Path p = tmp.resolve("p");
     guild(home, "init", "--template", InitCommandTest.template("fashion-mnist-softmax-src"), p.toString());
-    InitCommandTest.Outcome bad = guild(home, "train", "-C", p.toString(), "--dataset", dataset.toString(),
+    CliRun bad = guild(home, "train", "-C", p.toString(), "--dataset", dataset.toString(),
         "--flag", "learning_rate=fast");
     assertThat(bad.status()).isEqualTo(1);
     assertThat(bad.err()).isEqualTo("guild: flag learning_rate: 'fast' is not a valid float value" + System.lineSeparator());
 
     Path src = p.resolve("FashionMnistSoftmax.java");
     Files.writeString(src, Files.readString(src).replace("return net.dense(", "return net.dense(oops, "));
-    InitCommandTest.Outcome broken = guild(home, "train", "-C", p.toString(), "--dataset", dataset.toString());
+    CliRun broken = guild(home, "train", "-C", p.toString(), "--dataset", dataset.toString());
     assertThat(broken.status()).isEqualTo(1);
     assertThat(broken.err()).containsPattern("FashionMnistSoftmax\\.java:\\d+: cannot find symbol");
     assertThat(p.resolve("runs")).doesNotExist();
@@ -192,15 +193,15 @@ class TrainCommandTest {
     Path home = tmp.resolve("home");
     Path p = tmp.resolve("p");
     guild(home, "init", "--template", InitCommandTest.template("fashion-mnist-softmax-src"), p.toString());
-    InitCommandTest.Outcome run = guild(home, "evaluate", "-C", p.toString(), "7");
+    CliRun run = guild(home, "evaluate", "-C", p.toString(), "7");
     assertThat(run.status()).isEqualTo(1);
     assertThat(run.err()).isEqualTo(
         "guild: no run '7' in " + p.resolve("runs") + "; runs: none" + System.lineSeparator());
-    InitCommandTest.Outcome resume = guild(home, "train", "-C", p.toString(), "--resume", "7");
+    CliRun resume = guild(home, "train", "-C", p.toString(), "--resume", "7");
     assertThat(resume.status()).isEqualTo(1);
     assertThat(resume.err()).isEqualTo(run.err());
 
-    InitCommandTest.Outcome data = guild(home, "--offline", "train", "-C", p.toString(), "--dataset", "no-such-dataset");
+    CliRun data = guild(home, "--offline", "train", "-C", p.toString(), "--dataset", "no-such-dataset");
     assertThat(data.status()).isEqualTo(1);
     assertThat(data.err()).startsWith("guild: ").contains("no-such-dataset").hasLineCount(1);
     assertThat(p.resolve("runs")).doesNotExist();

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import org.guildpkg.archive.ArchiveReader;
 import org.guildpkg.build.PackageBuilder;
-import org.guildpkg.tf.cli.InitCommandTest;
+import org.guildpkg.cli.CliRun;
 import org.guildpkg.tf.train.TrainableModelTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,7 +30,7 @@ class SourcePackageManifestTest {
     assertThat(flags.at("/batch_size/type").asText()).isEqualTo("int");
     assertThat(flags.at("/batch_size/help").asText()).isEqualTo("Examples per training step.");
 
-    InitCommandTest.Outcome info = InitCommandTest.guild(tmp.resolve("home"), "info", archive.toString());
+    CliRun info = CliRun.guild(tmp.resolve("home"), "info", archive.toString());
     assertThat(info.status()).as(info.err()).isZero();
     assertThat(info.out())
         .containsPattern("(?m)^flags:\\s+learning_rate=0\\.5 \\(float\\), batch_size=100 \\(int\\), epochs=1 \\(int\\), seed=1 \\(int\\)$")

@@ -1,7 +1,7 @@
 package org.guildpkg.tf.project;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.guildpkg.tf.cli.InitCommandTest.guild;
+import static org.guildpkg.cli.CliRun.guild;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,10 +9,10 @@ import java.util.Map;
 import java.util.function.IntFunction;
 import org.guildpkg.GuildPackages;
 import org.guildpkg.build.PackageBuilder;
-import org.guildpkg.tf.cli.InitCommandTest;
+import org.guildpkg.cli.CliRun;
 import org.guildpkg.tf.data.Examples;
 import org.guildpkg.tf.data.TFRecordWriter;
-import org.guildpkg.tf.train.FashionMnistFiles;
+import org.guildpkg.tf.testsupport.FashionMnistFiles;
 import org.guildpkg.tf.train.InputSpec;
 import org.guildpkg.tf.train.TrainableModel;
 import org.guildpkg.tf.train.TrainableModelTest;
@@ -78,7 +78,7 @@ class TrainedModelPairingTest {
     Path model = trainedSoftmax();
     Path fashion = dataset("tiny-fashion", "{\"features\": {\"image\": {\"dtype\": \"uint8\", \"shape\": [28, 28]}}}",
         i -> Examples.builder().bytes("image", new byte[28 * 28]).int64("label", i).build());
-    InitCommandTest.Outcome ok = guild(tmp.resolve("home"), "check", model.toString(), fashion.toString());
+    CliRun ok = guild(tmp.resolve("home"), "check", model.toString(), fashion.toString());
     assertThat(ok.status()).as(ok.out() + ok.err()).isZero();
     assertThat(ok.out())
         .containsPattern("serving_default\\s+image\\s+uint8 \\[-1, 28, 28\\]\\s+<-\\s+image\\s+uint8 \\[28, 28\\]\\s+ok")
@@ -89,7 +89,7 @@ class TrainedModelPairingTest {
     // Same names, but the pixels as 784 floats: the model takes no such input.
     Path floats = dataset("flat-floats", "{}",
         i -> Examples.builder().float32("image", new float[28 * 28]).int64("label", i).build());
-    InitCommandTest.Outcome bad = guild(tmp.resolve("home"), "check", model.toString(), floats.toString());
+    CliRun bad = guild(tmp.resolve("home"), "check", model.toString(), floats.toString());
     assertThat(bad.status()).isEqualTo(1);
     assertThat(bad.out()).contains("MISMATCH: dtype uint8 is not the feature's float32");
     assertThat(bad.err()).startsWith("guild: ").contains("does not accept")

@@ -10,6 +10,7 @@ import org.guildpkg.tf.author.Flags;
 import org.guildpkg.tf.author.ModelCode;
 import org.guildpkg.tf.project.ModelDescriptor;
 import org.guildpkg.tf.project.ProjectCompiler;
+import org.guildpkg.tf.testsupport.FashionMnistFiles;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

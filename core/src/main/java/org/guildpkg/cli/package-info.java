@@ -1,0 +1,10 @@
+/**
+ * The {@code guild} command line: {@link org.guildpkg.cli.GuildCli} with the package commands
+ * (package, publish, key, mirror, search, install, uninstall, upgrade, list, info, verify), one
+ * picocli class per subcommand; other modules add subcommands through {@code spi.CliExtension}.
+ * The only core package that prints.
+ *
+ * <p>May depend on every core package; no library package depends on it (tf-runtime's commands
+ * live in {@code org.guildpkg.tf.cli}, the one tf-runtime package that imports it).
+ */
+package org.guildpkg.cli;
