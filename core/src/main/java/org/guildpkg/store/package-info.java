@@ -1,8 +1,8 @@
 /**
  * The local store under {@code $GUILD_HOME/packages/NAME/VERSION}: atomic installs and removals
- * guarded by a file lock ({@link org.guildpkg.store.Store}, {@link
- * org.guildpkg.store.HomeLock}), safe extraction of archives, and verifying installed files
- * against their file lists.
+ * guarded by a file lock ({@link org.guildpkg.store.Store}, {@link org.guildpkg.io.PathLock}),
+ * the home's layout ({@link org.guildpkg.store.HomeLayout}), safe extraction of archives, and
+ * verifying installed files against their file lists.
  *
  * <p>May depend on {@code spec}, {@code archive} and {@code io}; knows nothing of mirrors,
  * transports or the CLI.
