@@ -1,12 +1,14 @@
 package org.guildpkg.cli;
 
 import java.nio.file.Path;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.guildpkg.GuildHome;
 import org.guildpkg.GuildPackage;
 import org.guildpkg.GuildPackages;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
@@ -23,16 +25,27 @@ final class InstallCommand implements Callable<Integer> {
       description = "Archive paths or package specs, installed in the order given (requirements first).")
   List<String> specs;
 
+  @Option(names = "--json", description = "Print a JSON array of the installed packages (name, version, type, path, ...) instead of lines (default: lines).")
+  boolean json;
+
   @Override
   public Integer call() {
+    ArrayNode result = PackageJson.JSON.createArrayNode();
     GuildHome home = GuildPackages.at(parent.home()).offline(parent.offline());
     for (String spec : specs) {
       List<GuildPackage> installed = GuildHome.isArchivePath(spec)
-          ? home.install(ProgressBar.onTerminal(parent.err(), Path.of(spec).getFileName().toString()), List.of(spec))
+          ? home.install(parent.progressBar(Path.of(spec).getFileName().toString()), List.of(spec))
           : MirrorInstall.packageManager(parent).installSpecs(List.of(spec));
       for (GuildPackage p : installed) {
-        parent.out().println("installed " + p + " in " + p.path());
+        if (json) {
+          result.add(PackageJson.of(p.manifest(), p.path(), true));
+        } else {
+          parent.out().println("installed " + p + " in " + p.path());
+        }
       }
+    }
+    if (json) {
+      parent.printJson(result);
     }
     return 0;
   }

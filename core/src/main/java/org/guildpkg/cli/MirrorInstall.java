@@ -14,11 +14,8 @@ final class MirrorInstall {
     return new PackageManager(Store.open(parent.home()),
             new Mirrors(parent.home(), parent.offline(), Warnings.to(parent)))
         .downloadProgress(downloadBar(parent))
-        .extractProgress(ProgressBar.onTerminal(parent.err(), "extracting"))
-        .notes(n -> {
-          parent.err().println(n);
-          parent.err().flush();
-        });
+        .extractProgress(parent.progressBar("extracting"))
+        .notes(parent.progressLines());
   }
 
   /** Draws each download with the store's {@link ProgressBar}, labelled by the file's name. */
@@ -30,7 +27,7 @@ final class MirrorInstall {
 
       @Override
       public void start(String label, long already, long size) {
-        bar = ProgressBar.onTerminal(parent.err(), label.substring(label.lastIndexOf('/') + 1));
+        bar = parent.progressBar(label.substring(label.lastIndexOf('/') + 1));
         done = already;
         total = size;
       }

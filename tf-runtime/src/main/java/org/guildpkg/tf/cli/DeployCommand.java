@@ -1,5 +1,7 @@
 package org.guildpkg.tf.cli;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
@@ -56,6 +58,9 @@ final class DeployCommand implements Callable<Integer> {
           + " package's name, or the folder's name).")
   String name;
 
+  @Option(names = "--json", description = "Print a JSON object {name, version, path} instead of the folder's path (default: the path).")
+  boolean json;
+
   @Override
   public Integer call() {
     PackageSpecs.Resolved r = PackageSpecs.resolve(spec, parent.home());
@@ -63,7 +68,15 @@ final class DeployCommand implements Callable<Integer> {
         r.folder(), name != null ? name : r.name(),
         version == null ? OptionalLong.empty() : OptionalLong.of(version));
     parent.err().println("deployed " + r.label() + " as " + d.name() + " version " + d.version());
-    parent.out().println(d.path());
+    if (json) {
+      ObjectNode o = JsonNodeFactory.instance.objectNode();
+      o.put("name", d.name());
+      o.put("version", d.version());
+      o.put("path", d.path().toAbsolutePath().toString());
+      parent.printJson(o);
+    } else {
+      parent.out().println(d.path());
+    }
     return 0;
   }
 }
