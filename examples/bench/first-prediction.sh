@@ -3,16 +3,11 @@
 # native cache cold (a fresh -Dorg.bytedeco.javacpp.cachedir, so TensorFlow's ~650 MB of natives
 # are extracted first) and warm (the default ~/.javacpp/cache, already extracted). Prints each run
 # and the cold/warm ratio of the medians. Usage: examples/bench/first-prediction.sh [RUNS] (default 3)
-set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/prelude.sh"
 runs="${1:-3}"
-model="$root/../shared/fixtures/tf-serving/saved_model_half_plus_two_cpu/00000123"
-"$root/guild" --version >/dev/null   # builds the modules and the class path file when needed
-cp="$root/tf-runtime/target/classes:$root/core/target/classes:$(cat "$root/tf-runtime/target/guild.classpath")"
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
+model="$root/testdata/tf-serving/saved_model_half_plus_two_cpu/00000123"
+tf_classpath
 javac -d "$work/classes" -cp "$cp" "$root/examples/bench/FirstPrediction.java"
-export TF_CPP_MIN_LOG_LEVEL=2
 
 run() { # $1: cache dir; prints "total_ms wall_ms" after the program's own line
   local t0 t1 line

@@ -7,11 +7,8 @@
 #   2. search over a generated, signed index of 10,000 packages (target: under 50 ms), warm
 #      in-process and as a whole CLI call (which includes starting the JVM).
 # Usage: examples/bench/install-search.sh [MEGABYTES]   (default 32; ROUNDS=9 alternating rounds)
-set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/prelude.sh"
 mb="${1:-32}"
-work="$(mktemp -d "${TMPDIR:-/tmp}/guild-bench.XXXXXX")"
-trap 'rm -rf "$work"' EXIT
 cd "$root"
 
 echo "building core and its class path (offline Maven)..." >&2

@@ -10,22 +10,17 @@
 # CONVNET: a trained convnet's SavedModel folder (an installed model package's folder, or a
 # training run's runs/ID/model); without it the script trains fashion-mnist-convnet-src briefly (guild init/train
 # --steps 200, about a minute) in a temporary Guild home. Needs wrk and Debian's Fashion-MNIST.
-set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/prelude.sh"
 secs="${1:-5}"
 convnet="${2:-}"
 conns=(1 8 64)
-half_plus_two="$root/../shared/fixtures/tf-serving/saved_model_half_plus_two_cpu/00000123"
-images="${FASHION_MNIST:-/usr/share/datasets/fashion-mnist}/t10k-images-idx3-ubyte.gz"
+half_plus_two="$root/testdata/tf-serving/saved_model_half_plus_two_cpu/00000123"
+images="$FASHION_MNIST/t10k-images-idx3-ubyte.gz"
 command -v wrk >/dev/null || { echo "serve-wrk.sh: wrk is not installed (apt-get install wrk)" >&2; exit 1; }
 [[ -f "$images" ]] || { echo "serve-wrk.sh: no $images (apt-get install dataset-fashion-mnist)" >&2; exit 1; }
-"$root/guild" --version >/dev/null   # builds the modules and the class path file when needed
-cp="$root/tf-runtime/target/classes:$root/core/target/classes:$(cat "$root/tf-runtime/target/guild.classpath")"
-work="$(mktemp -d)"
+tf_classpath
 server_pid=""
-cleanup() { [[ -n "$server_pid" ]] && kill "$server_pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"; }
-trap cleanup EXIT
-export TF_CPP_MIN_LOG_LEVEL=2
+bench_cleanup_extra() { [[ -n "$server_pid" ]] && kill "$server_pid" 2>/dev/null; wait 2>/dev/null; }
 javac -d "$work/classes" -cp "$cp" "$root/examples/bench/InProcessPredict.java"
 
 if [[ -z "$convnet" ]]; then

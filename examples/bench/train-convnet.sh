@@ -5,11 +5,8 @@
 # Usage: examples/bench/train-convnet.sh [EPOCHS=12] [SPEED_STEPS=200]
 # Needs Debian's Fashion-MNIST (apt-get install dataset-fashion-mnist). About 20 s an epoch
 # (3,000 examples/s) on the 2-core machines here; 12 epochs and the speed rounds take about 6 min.
-set -euo pipefail
-root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)"
-"$root/guild" --version >/dev/null   # builds core and tf-runtime and their class path once
-cp="$root/tf-runtime/target/classes:$root/core/target/classes:$(cat "$root/tf-runtime/target/guild.classpath")"
-export TF_CPP_MIN_LOG_LEVEL=2
+source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/prelude.sh"
+tf_classpath
 start=$(date +%s)
 java -Xmx4g -cp "$cp" -Dguild.repoRoot="$root" "$root/examples/bench/TrainConvnetBenchmark.java" "$@"
 echo "benchmark wall time: $(( $(date +%s) - start )) s"

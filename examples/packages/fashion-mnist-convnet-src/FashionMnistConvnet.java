@@ -1,6 +1,6 @@
-import org.guildpkg.tf.train.Features;
-import org.guildpkg.tf.train.Layers;
-import org.guildpkg.tf.train.ModelCode;
+import org.guildpkg.tf.author.Features;
+import org.guildpkg.tf.author.Layers;
+import org.guildpkg.tf.author.ModelCode;
 import org.tensorflow.Operand;
 import org.tensorflow.types.TFloat32;
 

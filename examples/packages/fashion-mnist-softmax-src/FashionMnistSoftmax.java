@@ -1,7 +1,7 @@
-import org.guildpkg.tf.train.Features;
-import org.guildpkg.tf.train.Flags;
-import org.guildpkg.tf.train.Layers;
-import org.guildpkg.tf.train.ModelCode;
+import org.guildpkg.tf.author.Features;
+import org.guildpkg.tf.author.Flags;
+import org.guildpkg.tf.author.Layers;
+import org.guildpkg.tf.author.ModelCode;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.framework.optimizers.GradientDescent;

@@ -6,6 +6,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import org.guildpkg.build.PackageBuilder;
 import org.guildpkg.archive.PackageFormat;
 import org.guildpkg.install.PackageManager;
 import org.guildpkg.mirror.MirrorConfig;
@@ -14,42 +17,79 @@ import org.guildpkg.mirror.Search;
 import org.guildpkg.spec.PackageName;
 import org.guildpkg.spec.PackageType;
 import org.guildpkg.spec.Requirement;
+import org.guildpkg.store.HomeLayout;
 import org.guildpkg.store.InstallOptions;
 import org.guildpkg.store.ProgressListener;
 import org.guildpkg.store.Store;
 import org.guildpkg.store.VerifyReport;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * One Guild home folder seen from a program: load, install, uninstall and list its packages.
- * {@link GuildPackages#at(Path)} makes one; {@link GuildPackages}' static methods use the default
- * home.
+ * One Guild home folder seen from a program, and the one way in to it: load, install, uninstall,
+ * list, search, build, and the finer parts (store, package manager, mirrors) wired to the home's
+ * {@link HomeLayout} and to the front end's callbacks ({@link FrontEnd}: progress, notes,
+ * warnings). {@link GuildPackages#at(Path)} gives one; {@link GuildPackages}' static methods use
+ * the default home. The {@code guild} CLI goes through a {@code GuildHome} alone.
  *
  * <pre>{@code
  * GuildHome guild = GuildPackages.at(Path.of("/srv/guild")).offline(true);
  * GuildPackage model = guild.load("fashion-mnist-convnet+fashion-mnist>=1.0");
  * }</pre>
  *
- * <p>Instances are immutable and thread-safe; the store is opened on first use.
+ * <p>Instances are immutable and thread-safe. Every instance on the same folder in a JVM shares
+ * one store, opened (and swept of what dead runs left) once, on first use; {@link #offline} and
+ * {@link #frontEnd} give views that differ only in those settings.
  */
 public final class GuildHome {
-  private static final Logger LOG = LoggerFactory.getLogger(GuildHome.class);
-  private final Path home;
+  private static final ConcurrentMap<Path, Owner> OWNERS = new ConcurrentHashMap<>();
+
+  private final Owner owner;
   private final boolean offline;
-  private volatile Store store;
+  private final FrontEnd frontEnd;
+
+  /** What every view of one home folder shares in this JVM: its layout and its store. */
+  private static final class Owner {
+    private final HomeLayout layout;
+    private Store store;
+
+    Owner(HomeLayout layout) {
+      this.layout = layout;
+    }
+
+    synchronized Store store() {
+      // Reopen when the folder was removed meanwhile (a test, a user clearing ~/.guild).
+      if (store == null || !Files.isDirectory(layout.tmp())) {
+        store = Store.open(layout);
+      }
+      return store;
+    }
+  }
 
   GuildHome(Path home, boolean offline) {
+    this(owner(home), offline, FrontEnd.LOG);
+  }
+
+  private GuildHome(Owner owner, boolean offline, FrontEnd frontEnd) {
+    this.owner = owner;
+    this.offline = offline;
+    this.frontEnd = frontEnd;
+  }
+
+  private static Owner owner(Path home) {
     if (home == null) {
       throw new IllegalArgumentException("home is required");
     }
-    this.home = home.toAbsolutePath().normalize();
-    this.offline = offline;
+    HomeLayout layout = HomeLayout.of(home);
+    return OWNERS.computeIfAbsent(layout.root(), r -> new Owner(layout));
   }
 
   /** The home folder. */
   public Path home() {
-    return home;
+    return owner.layout.root();
+  }
+
+  /** Where things live in this home. */
+  public HomeLayout layout() {
+    return owner.layout;
   }
 
   /** True when this home makes no network call at all. */
@@ -57,23 +97,27 @@ public final class GuildHome {
     return offline;
   }
 
-  /** A copy of this home that makes no network call when {@code offline} is true. */
+  /** A view of this home that makes no network call when {@code offline} is true. */
   public GuildHome offline(boolean offline) {
-    return new GuildHome(home, offline);
+    return new GuildHome(owner, offline, frontEnd);
+  }
+
+  /** The front end this view reports to ({@link FrontEnd#LOG} unless set). */
+  public FrontEnd frontEnd() {
+    return frontEnd;
+  }
+
+  /** A view of this home that reports progress, notes and warnings to {@code frontEnd}. */
+  public GuildHome frontEnd(FrontEnd frontEnd) {
+    if (frontEnd == null) {
+      throw new IllegalArgumentException("frontEnd is required");
+    }
+    return new GuildHome(owner, offline, frontEnd);
   }
 
   /** The local store of this home, for programs that need its finer API. */
   public Store store() {
-    Store s = store;
-    if (s == null) {
-      synchronized (this) {
-        if (store == null) {
-          store = Store.open(home);
-        }
-        s = store;
-      }
-    }
-    return s;
+    return owner.store();
   }
 
   /**
@@ -91,13 +135,25 @@ public final class GuildHome {
     if (installed.isPresent()) {
       return installed.get();
     }
-    if (!offline && !MirrorConfig.load(home).mirrors().isEmpty()) {
+    if (!offline && !mirrorConfig().mirrors().isEmpty()) {
       return packageManager().install(List.of(r)).get(0);
     }
     throw new GuildException(
-        "package '" + spec.trim() + "' is not installed in " + home + installedHint(r.name())
+        "package '" + spec.trim() + "' is not installed in " + home() + installedHint(r.name())
             + "; install it with 'guild install " + spec.trim() + "'"
             + (offline ? " (offline: no mirror was asked)" : " after 'guild mirror add NAME URL'"));
+  }
+
+  /**
+   * Resolves a command's SPEC: an existing folder (a package folder or a bare one), an archive
+   * (installed into this home first), or an installed package ({@code NAME},
+   * {@code NAME@VERSION}, {@code "NAME>=1.0"}, installed from the mirrors when absent, as
+   * {@link #load} does). See {@link PackageFolder}.
+   *
+   * @throws GuildException naming the SPEC when it names no folder, archive or package
+   */
+  public PackageFolder resolve(String spec) {
+    return PackageFolder.resolve(this, spec);
   }
 
   /** The highest installed version satisfying {@code spec}, if any; never installs anything. */
@@ -116,20 +172,49 @@ public final class GuildHome {
    *     satisfy
    */
   public List<GuildPackage> install(String... specs) {
-    return install(ProgressListener.NONE, Arrays.asList(specs));
+    return install(Arrays.asList(specs));
   }
 
-  /** Like {@link #install(String...)}, reporting extraction progress to {@code progress}. */
-  public List<GuildPackage> install(ProgressListener progress, List<String> specs) {
+  /**
+   * Like {@link #install(String...)}: downloads and extractions report progress to this view's
+   * front end, labelled with the archive's file name.
+   */
+  public List<GuildPackage> install(List<String> specs) {
     List<GuildPackage> out = new ArrayList<>();
     for (String spec : specs) {
       if (!isArchivePath(spec)) {
-        out.addAll(packageManager().extractProgress(progress).installSpecs(List.of(spec)));
+        out.addAll(packageManager().installSpecs(List.of(spec)));
         continue;
       }
-      out.add(store().install(Path.of(spec), InstallOptions.defaults().withProgress(progress)));
+      Path archive = Path.of(spec);
+      out.add(store().install(archive, InstallOptions.defaults()
+          .withProgress(frontEnd.progress(archive.getFileName().toString()))));
     }
     return out;
+  }
+
+  /**
+   * Like {@link #install(String...)}, reporting extraction progress to {@code progress} instead
+   * of the front end's.
+   */
+  public List<GuildPackage> install(ProgressListener progress, List<String> specs) {
+    GuildHome view = frontEnd(new FrontEnd() {
+      @Override
+      public ProgressListener progress(String label) {
+        return progress;
+      }
+
+      @Override
+      public void note(String line) {
+        frontEnd.note(line);
+      }
+
+      @Override
+      public void warning(String line) {
+        frontEnd.warning(line);
+      }
+    });
+    return view.install(specs);
   }
 
   /**
@@ -168,11 +253,56 @@ public final class GuildHome {
   }
 
   /**
-   * A package manager over this home's store and configured mirrors (warnings logged through
-   * SLF4J), for programs that need its finer API.
+   * A package manager over this home's store and configured mirrors, reporting downloads,
+   * extractions, notes and warnings to this view's front end, for programs that need its finer API.
    */
   public PackageManager packageManager() {
-    return new PackageManager(store(), new Mirrors(home, offline, LOG::warn));
+    return new PackageManager(store(), mirrors())
+        .downloadProgress(downloadProgress())
+        .extractProgress(frontEnd.progress("extracting"))
+        .notes(frontEnd::note);
+  }
+
+  /** The configured mirrors of this home, warning through the front end. */
+  public Mirrors mirrors() {
+    return new Mirrors(layout(), offline, frontEnd::warning);
+  }
+
+  /** The mirror configuration of this home ({@code config}), to read or change. */
+  public MirrorConfig mirrorConfig() {
+    return MirrorConfig.load(layout());
+  }
+
+  /**
+   * A builder for the package folder {@code dir} working in this home (its source cache and
+   * build folders), offline when this view is, with progress lines going to the front end's notes.
+   */
+  public PackageBuilder packageBuilder(Path dir) {
+    return PackageBuilder.forDirectory(dir).home(home()).offline(offline).progress(frontEnd::note);
+  }
+
+  /** Draws each download on the front end's progress, labelled by the file's name. */
+  private org.guildpkg.transport.ProgressListener downloadProgress() {
+    return new org.guildpkg.transport.ProgressListener() {
+      private ProgressListener bar = ProgressListener.NONE;
+      private long done;
+      private long total;
+
+      @Override
+      public void start(String label, long already, long size) {
+        bar = frontEnd.progress(label.substring(label.lastIndexOf('/') + 1));
+        done = already;
+        total = size;
+      }
+
+      @Override
+      public void advance(long bytes) {
+        done += bytes;
+        if (total > 0) {
+          bar.progress(done, total);
+        }
+      }
+    };
   }
 
   /** Every installed package, sorted by name and version. */
@@ -205,6 +335,6 @@ public final class GuildHome {
 
   @Override
   public String toString() {
-    return "GuildHome[" + home + (offline ? ", offline" : "") + "]";
+    return "GuildHome[" + home() + (offline ? ", offline" : "") + "]";
   }
 }

@@ -1,16 +1,23 @@
 package org.guildpkg;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import org.guildpkg.archive.Manifest;
+import org.guildpkg.archive.PackageFormat;
 import org.guildpkg.spec.PackageName;
 import org.guildpkg.spec.PackageType;
 import org.guildpkg.spec.Version;
 import org.guildpkg.spi.PackageViewProvider;
 
 /**
- * An installed package: its manifest and the folder that holds its files.
+ * A package's files in a folder and its manifest: an installed package, or any package folder
+ * (an unpacked archive, a run's model) opened with {@link #open(Path)}.
  *
  * <p>Other modules add typed views of a package through {@link PackageViewProvider}; tf-runtime
  * adds {@code SavedModel} and {@code Dataset}:
@@ -19,14 +26,52 @@ import org.guildpkg.spi.PackageViewProvider;
  * try (SavedModel model = GuildPackages.load("half-plus-two").as(SavedModel.class)) { ... }
  * }</pre>
  *
- * @param path the package's folder in the store ({@code $GUILD_HOME/packages/NAME/VERSION})
+ * <p>Core owns the package-folder format ({@link PackageFormat#MANIFEST} beside the package's
+ * files): other modules open a folder through {@link #open(Path)} or {@link #tryOpen(Path)} rather
+ * than reading the manifest file themselves.
+ *
+ * @param path the package's folder ({@code $GUILD_HOME/packages/NAME/VERSION} when installed)
  */
 public record GuildPackage(Manifest manifest, Path path) {
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** Checks that both parts are present. */
   public GuildPackage {
     if (manifest == null || path == null) {
       throw new IllegalArgumentException("manifest and path are required");
+    }
+  }
+
+  /**
+   * Opens the package in {@code folder}: reads its manifest ({@value PackageFormat#MANIFEST}).
+   *
+   * @throws GuildException naming the folder when it holds no manifest, or the manifest file when
+   *     it cannot be read or is not a valid manifest
+   */
+  public static GuildPackage open(Path folder) {
+    return tryOpen(folder).orElseThrow(() -> new GuildException(
+        folder + " is not a package folder: it has no " + PackageFormat.MANIFEST));
+  }
+
+  /**
+   * Opens the package in {@code folder} when the folder has a manifest; empty for any other
+   * folder (a bare SavedModel, a folder of TFRecords) or a missing one.
+   *
+   * @throws GuildException naming the manifest file when it exists but cannot be read or is not a
+   *     valid manifest
+   */
+  public static Optional<GuildPackage> tryOpen(Path folder) {
+    Path file = folder.resolve(PackageFormat.MANIFEST);
+    if (!Files.isRegularFile(file)) {
+      return Optional.empty();
+    }
+    try {
+      Manifest m = Manifest.fromJson(JSON.readTree(Files.readAllBytes(file)), file.toString());
+      return Optional.of(new GuildPackage(m, folder));
+    } catch (NoSuchFileException e) {
+      return Optional.empty(); // removed while we looked
+    } catch (IOException e) {
+      throw new GuildException(file + ": cannot read the manifest: " + GuildException.reason(e), e);
     }
   }
 

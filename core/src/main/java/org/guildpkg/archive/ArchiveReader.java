@@ -20,6 +20,9 @@ import org.guildpkg.GuildException;
  * Reads a package archive ({@link PackageFormat}): its manifest and file list first, then,
  * for an extractor, the stream of data entries.
  *
+ * <p>Tar headers pass a {@link TarHeaderGuard} before Commons Compress sees them, so metadata
+ * bombs are refused unread; every failure is a one-line {@link GuildException}.
+ *
  * <p>Both {@code .pkg.tar.zst} and {@code .pkg.tar.gz} are read; the compression is told by the
  * file's first bytes, not its name. This class checks the archive's structure only; checking
  * entries against the file list and writing them safely is the store's work.
@@ -61,7 +64,7 @@ public final class ArchiveReader implements Closeable {
     try {
       return open(archive, Files.newInputStream(archive));
     } catch (IOException e) {
-      throw new GuildException(archive + ": not a readable package archive: " + e.getMessage(), e);
+      throw new GuildException(archive + ": not a readable package archive: " + GuildException.reason(e), e);
     }
   }
 
@@ -77,7 +80,7 @@ public final class ArchiveReader implements Closeable {
     InputStream in = raw;
     try {
       in = decompressed(archive, raw);
-      TarArchiveInputStream tar = new TarArchiveInputStream(in);
+      TarArchiveInputStream tar = new TarArchiveInputStream(new TarHeaderGuard(in));
       JsonNode manifestJson = readJsonEntry(tar, PackageFormat.MANIFEST, archive);
       Manifest manifest = Manifest.fromJson(manifestJson, archive.toString());
       JsonNode filesJson = readJsonEntry(tar, PackageFormat.FILES, archive);
@@ -90,10 +93,14 @@ public final class ArchiveReader implements Closeable {
       return new ArchiveReader(archive, tar, manifest, List.copyOf(files));
     } catch (IOException e) {
       closeQuietly(in);
-      throw new GuildException(archive + ": not a readable package archive: " + e.getMessage(), e);
-    } catch (RuntimeException e) {
+      throw new GuildException(archive + ": not a readable package archive: " + GuildException.reason(e), e);
+    } catch (GuildException e) {
       closeQuietly(in);
       throw e;
+    } catch (RuntimeException e) {
+      // Commons Compress and the decompressors throw unchecked exceptions on some corruptions.
+      closeQuietly(in);
+      throw new GuildException(archive + ": not a readable package archive: " + GuildException.reason(e), e);
     }
   }
 
@@ -131,8 +138,11 @@ public final class ArchiveReader implements Closeable {
         throw new GuildException(path + ": unexpected entry '" + e.getName() + "' outside data/");
       }
       return e;
-    } catch (IOException e) {
-      throw new GuildException(path + ": corrupt archive: " + e.getMessage(), e);
+    } catch (IOException | RuntimeException e) {
+      if (e instanceof GuildException ge) {
+        throw ge;
+      }
+      throw new GuildException(path + ": corrupt archive: " + GuildException.reason(e), e);
     }
   }
 

@@ -30,6 +30,7 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
 import org.guildpkg.GuildException;
+import org.guildpkg.io.FileOps;
 
 /**
  * Writes a package archive ({@link PackageFormat}) from a manifest and the folder of files that
@@ -128,7 +129,8 @@ public final class ArchiveWriter {
    * Lists every file, folder and link below {@code pkgdir}, sorted by path, with normalised
    * modes and sha256 of regular files.
    *
-   * @throws GuildException for a link pointing outside {@code pkgdir} or a special file
+   * @throws GuildException for a link pointing outside {@code pkgdir} (also through other
+   *     links), a special file, or a path past {@link PathTree}'s limits
    */
   public static List<FileEntry> scan(Path pkgdir) {
     Path root = pkgdir.toAbsolutePath().normalize();
@@ -174,28 +176,22 @@ public final class ArchiveWriter {
       throw new GuildException("cannot read package folder " + pkgdir + ": " + GuildException.reason(e), e);
     }
     out.sort((a, b) -> a.path().compareTo(b.path()));
+    // What install will refuse, refuse now: paths past the limits, and links that leave the
+    // folder only when followed through other links.
+    PathTree tree = new PathTree("package folder " + pkgdir);
+    out.forEach(tree::add);
+    tree.checkLinks();
     return out;
   }
 
-  /** The sha256 of a file as lowercase hex. */
+  /** The sha256 of a file as lowercase hex; the same as {@link FileOps#sha256(Path)}. */
   public static String sha256(Path file) throws IOException {
-    MessageDigest md = sha256Digest();
-    byte[] buf = new byte[1 << 16];
-    try (InputStream in = Files.newInputStream(file)) {
-      for (int n; (n = in.read(buf)) > 0; ) {
-        md.update(buf, 0, n);
-      }
-    }
-    return HexFormat.of().formatHex(md.digest());
+    return FileOps.sha256(file);
   }
 
-  /** A fresh SHA-256 digest (always present in the JDK). */
+  /** A fresh SHA-256 digest; the same as {@link FileOps#sha256Digest()}. */
   public static MessageDigest sha256Digest() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return FileOps.sha256Digest();
   }
 
   private static String rel(Path root, Path p) {

@@ -1,8 +1,6 @@
 package org.guildpkg.build;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.google.common.io.MoreFiles;
-import com.google.common.io.RecursiveDeleteOption;
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -25,9 +23,12 @@ import org.guildpkg.GuildException;
 import org.guildpkg.archive.ArchiveWriter;
 import org.guildpkg.archive.Manifest;
 import org.guildpkg.archive.PackageFormat;
+import org.guildpkg.io.FileOps;
 import org.guildpkg.spec.GuildPkg;
 import org.guildpkg.spec.Source;
 import org.guildpkg.spi.PackageInspector;
+import org.guildpkg.store.BuildDirs;
+import org.guildpkg.store.HomeLayout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,9 +50,10 @@ import org.slf4j.LoggerFactory;
  * files (everything but the GuildPkg, its listed sources and archives); run every
  * {@link PackageInspector} on {@code $pkgdir}; write the archive with {@link ArchiveWriter}.
  *
- * <p>Work happens in a temporary folder under {@code $GUILD_HOME/tmp} that is deleted afterwards,
- * whatever happens (also on interrupt or JVM shutdown), and the archive is renamed into place only
- * when complete: a failed build leaves neither an archive nor temporary files.
+ * <p>Work happens in a folder under {@code $GUILD_HOME/builds} that the build locks for as long as
+ * it runs (see {@link BuildDirs}: other commands on the same home leave it alone) and deletes
+ * afterwards, whatever happens (also on interrupt or JVM shutdown); the archive is renamed into
+ * place only when complete: a failed build leaves neither an archive nor temporary files.
  *
  * <p>Progress lines ({@code ==> ...}) and the packager's merged standard output and error go to
  * the sink given with {@link #progress(Consumer)}; by default they are logged at INFO through
@@ -66,6 +68,7 @@ public final class PackageBuilder {
   private boolean noCheck;
   private boolean offline;
   private Optional<Path> home = Optional.empty();
+  private SourceSearchPath searchPath = SourceSearchPath.fromEnvironment();
   private OptionalLong sourceDateEpoch;
   private Consumer<String> progress = OUTPUT::info;
 
@@ -101,8 +104,20 @@ public final class PackageBuilder {
   }
 
   /**
-   * Guild's home folder, whose {@code cache/sources} keeps downloads and whose {@code tmp} holds
-   * the build's work folder (default: {@code $GUILD_HOME}, else {@code ~/.guild}).
+   * The folders looked in for a URL source before downloading it (default:
+   * {@code GUILD_SOURCES}); see {@link SourceSearchPath}.
+   */
+  public PackageBuilder sources(SourceSearchPath searchPath) {
+    if (searchPath == null) {
+      throw new IllegalArgumentException("searchPath is required");
+    }
+    this.searchPath = searchPath;
+    return this;
+  }
+
+  /**
+   * Guild's home folder, whose {@code cache/sources} keeps downloads and whose {@code builds}
+   * holds the build's work folder (default: {@code $GUILD_HOME}, else {@code ~/.guild}).
    */
   public PackageBuilder home(Path guildHome) {
     this.home = Optional.of(guildHome.toAbsolutePath().normalize());
@@ -133,21 +148,28 @@ public final class PackageBuilder {
    */
   public Path build() {
     GuildPkg pkg = GuildPkg.parse(dir.resolve("GuildPkg"));
-    Path home = home();
+    HomeLayout layout = layout();
+    Path home = layout.root();
     Path out = output.orElse(pkg.folder());
-    Path work = createWorkDir(home, pkg);
-    Thread cleanup = new Thread(() -> deleteQuietly(work), "guild-package-cleanup");
+    BuildDirs.sweep(layout); // what builds that died left behind
+    BuildDirs.BuildDir workDir = BuildDirs.create(layout, "build-" + pkg.name());
+    Path work = workDir.path();
+    Thread cleanup = new Thread(() -> FileOps.deleteQuietly(work), "guild-package-cleanup");
     Runtime.getRuntime().addShutdownHook(cleanup);
     try {
       Path srcdir = Files.createDirectory(work.resolve("src"));
       Path pkgdir = work.resolve("pkg");
       progress.accept("==> Making package: " + pkg.name() + " " + pkg.version());
       progress.accept("==> Retrieving and verifying sources...");
-      List<SourceFetcher.Fetched> fetched = fetcher(home).fetchAll(pkg, true);
+      List<SourceFetcher.Fetched> fetched = fetcher(layout).fetchAll(pkg, true);
       progress.accept("==> Extracting sources...");
       for (SourceFetcher.Fetched f : fetched) {
         checkInterrupted();
-        SourceExtractor.stage(f.file(), f.source().fileName(), srcdir);
+        if (f.commit().isPresent()) {
+          GitSource.checkout(pkg, f.file(), f.commit().get(), srcdir.resolve(f.source().fileName()));
+        } else {
+          SourceExtractor.stage(f.file(), f.source().fileName(), srcdir);
+        }
       }
       if (pkg.packager().isPresent()) {
         Files.createDirectory(pkgdir);
@@ -156,6 +178,11 @@ public final class PackageBuilder {
             .run(noCheck, work);
       } else {
         progress.accept("==> No packager: packing the sources and the package folder's files");
+        for (SourceFetcher.Fetched f : fetched) {
+          if (f.commit().isPresent()) {
+            FileOps.deleteTree(srcdir.resolve(f.source().fileName()).resolve(".git"));
+          }
+        }
         Files.move(srcdir, pkgdir);
         copyFolderFiles(pkg, out, pkgdir);
       }
@@ -174,7 +201,7 @@ public final class PackageBuilder {
     } catch (IOException e) {
       throw new GuildException("cannot build " + pkg.name() + " in " + work + ": " + e, e);
     } finally {
-      deleteQuietly(work);
+      workDir.close();
       try {
         Runtime.getRuntime().removeShutdownHook(cleanup);
       } catch (IllegalStateException shuttingDown) {
@@ -190,8 +217,8 @@ public final class PackageBuilder {
   public List<String> checksums() {
     GuildPkg pkg = GuildPkg.parse(dir.resolve("GuildPkg"));
     List<String> sums = new ArrayList<>();
-    for (SourceFetcher.Fetched f : fetcher(home()).fetchAll(pkg, false)) {
-      sums.add(SourceFetcher.sha256(f.file()));
+    for (SourceFetcher.Fetched f : fetcher(layout()).fetchAll(pkg, false)) {
+      sums.add(f.checksum());
     }
     return sums;
   }
@@ -204,22 +231,12 @@ public final class PackageBuilder {
     return "sha256sums = \\\n    " + String.join(" \\\n    ", sums);
   }
 
-  private SourceFetcher fetcher(Path home) {
-    return new SourceFetcher(home.resolve("cache").resolve("sources"), offline, progress);
+  private SourceFetcher fetcher(HomeLayout layout) {
+    return new SourceFetcher(layout.sourceCache(), searchPath, offline, progress);
   }
 
-  private Path home() {
-    return home.orElseGet(org.guildpkg.GuildPackages::defaultHome);
-  }
-
-  private static Path createWorkDir(Path home, GuildPkg pkg) {
-    try {
-      Path tmp = Files.createDirectories(home.resolve("tmp"));
-      return Files.createTempDirectory(tmp, "build-" + pkg.name() + "-");
-    } catch (IOException e) {
-      throw new GuildException("cannot create a work folder in " + home.resolve("tmp") + ": "
-          + e.getMessage(), e);
-    }
+  private HomeLayout layout() {
+    return HomeLayout.of(home.orElseGet(org.guildpkg.GuildPackages::defaultHome));
   }
 
   private Map<String, String> environment(GuildPkg pkg, Path home, Path work) {
@@ -273,7 +290,16 @@ public final class PackageBuilder {
         String n = f.getFileName().toString();
         boolean archive = n.endsWith(PackageFormat.ZST_SUFFIX) || n.endsWith(PackageFormat.GZ_SUFFIX)
             || (n.startsWith(".") && n.endsWith(".tmp"));
-        if (!skip.contains(f) && !archive) {
+        if (skip.contains(f) || archive) {
+          return FileVisitResult.CONTINUE;
+        }
+        // Checked before anything opens the file: opening a FIFO would wait for a writer forever.
+        if (!attrs.isRegularFile() && !attrs.isSymbolicLink()) {
+          throw new GuildException("package folder " + root + ": '" + root.relativize(f)
+              + "' is not a regular file, folder or link (a FIFO, socket or device); packages"
+              + " hold only those, so remove it or name a packager");
+        }
+        {
           Files.copy(f, pkgdir.resolve(root.relativize(f).toString()),
               StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES,
               LinkOption.NOFOLLOW_LINKS);
@@ -299,17 +325,6 @@ public final class PackageBuilder {
   private static void checkInterrupted() {
     if (Thread.currentThread().isInterrupted()) {
       throw new GuildException("interrupted; no archive was written");
-    }
-  }
-
-  private static void deleteQuietly(Path work) {
-    try {
-      if (Files.exists(work, LinkOption.NOFOLLOW_LINKS)) {
-        MoreFiles.deleteRecursively(work, RecursiveDeleteOption.ALLOW_INSECURE);
-      }
-    } catch (IOException e) {
-      LoggerFactory.getLogger(PackageBuilder.class).warn("cannot delete work folder {}: {}", work,
-          e.toString());
     }
   }
 }

@@ -3,9 +3,12 @@ package org.guildpkg.build;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.Enumeration;
 import java.util.EnumSet;
@@ -19,6 +22,9 @@ import org.apache.commons.compress.archivers.zip.ZipFile;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 import org.apache.commons.compress.compressors.zstandard.ZstdCompressorInputStream;
 import org.guildpkg.GuildException;
+import org.guildpkg.archive.FileEntry;
+import org.guildpkg.archive.PathTree;
+import org.guildpkg.archive.TarHeaderGuard;
 
 /**
  * Puts fetched sources into {@code $srcdir}: {@code .tar.gz}, {@code .tgz}, {@code .tar.zst},
@@ -51,16 +57,19 @@ final class SourceExtractor {
       } else if (isArchive(fileName)) {
         try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
             InputStream in = decompressed(raw, n);
-            TarArchiveInputStream tar = new TarArchiveInputStream(in)) {
+            TarArchiveInputStream tar = new TarArchiveInputStream(new TarHeaderGuard(in))) {
           untar(tar, root, fileName);
         }
       } else {
         Files.copy(file, root.resolve(fileName), StandardCopyOption.REPLACE_EXISTING,
             StandardCopyOption.COPY_ATTRIBUTES);
       }
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
+      if (e instanceof GuildException ge) {
+        throw ge;
+      }
       throw new GuildException("cannot extract source " + fileName + " (" + file + ") into "
-          + srcdir + ": " + e, e);
+          + srcdir + ": " + GuildException.reason(e), e);
     }
   }
 
@@ -91,6 +100,12 @@ final class SourceExtractor {
         Files.createSymbolicLink(target, Path.of(e.getLinkName()));
       } else if (e.isLink()) {
         Path from = inside(root, e.getLinkName(), fileName);
+        // Resolve the link's source as the OS will, through every link extracted so far.
+        if (!Files.isRegularFile(from) || !from.toRealPath().startsWith(root)) {
+          throw new GuildException("source " + fileName + ": hard link " + e.getName() + " -> "
+              + e.getLinkName() + " is not a file inside $srcdir (followed through its links);"
+              + " refusing to extract it");
+        }
         prepareParent(root, target, fileName, e.getName());
         Files.copy(from, target, StandardCopyOption.REPLACE_EXISTING);
       } else if (e.isFile()) {
@@ -100,6 +115,39 @@ final class SourceExtractor {
       }
       // other entry kinds (devices, fifos) are skipped: a source tree needs none
     }
+    checkLinks(root, fileName);
+  }
+
+  /**
+   * Resolves every symbolic link now in {@code root} as the store's extractor does, following
+   * the others on the way: a chain of links that each look harmless may still lead out.
+   */
+  private static void checkLinks(Path root, String fileName) throws IOException {
+    PathTree tree = new PathTree("source " + fileName + " in $srcdir");
+    Files.walkFileTree(root, new SimpleFileVisitor<>() {
+      @Override
+      public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) {
+        if (!d.equals(root)) {
+          tree.add(rel(root, d), FileEntry.Kind.DIRECTORY, "");
+        }
+        return FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) throws IOException {
+        if (attrs.isSymbolicLink()) {
+          tree.add(rel(root, f), FileEntry.Kind.SYMLINK, Files.readSymbolicLink(f).toString());
+        } else {
+          tree.add(rel(root, f), FileEntry.Kind.FILE, "");
+        }
+        return FileVisitResult.CONTINUE;
+      }
+    });
+    tree.checkLinks();
+  }
+
+  private static String rel(Path root, Path p) {
+    return root.relativize(p).toString();
   }
 
   private static void unzip(Path file, Path root) throws IOException {

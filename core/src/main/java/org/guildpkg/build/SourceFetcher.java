@@ -14,13 +14,14 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 import org.guildpkg.GuildException;
-import org.guildpkg.archive.ArchiveWriter;
+import org.guildpkg.io.FileOps;
 import org.guildpkg.spec.GuildPkg;
 import org.guildpkg.spec.Source;
+import org.guildpkg.transport.AtomicFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * <p>Local sources are read in the package folder, {@code file://} URLs where they are, and
  * {@code http(s)://} downloads go to the source cache, {@code CACHE/<hash of URL>/<file name>},
  * where they are reused while they match their checksum (a {@code SKIP} source is reused as it
- * is). A download is written to a temporary file and moved into the cache only once its checksum
+ * is). Before downloading, the {@link SourceSearchPath} is looked in: a file there with the
+ * source's name and checksum is copied into the cache instead. A download is written to a temporary file and moved into the cache only once its checksum
  * matched, so the cache never holds a bad file.
  */
 final class SourceFetcher {
@@ -39,18 +41,29 @@ final class SourceFetcher {
   static final Duration RESPONSE_TIMEOUT = Duration.ofSeconds(60);
 
   private final Path cacheDir;
+  private final SourceSearchPath searchPath;
   private final boolean offline;
   private final Consumer<String> progress;
   private HttpClient http;
 
-  SourceFetcher(Path cacheDir, boolean offline, Consumer<String> progress) {
+  SourceFetcher(Path cacheDir, SourceSearchPath searchPath, boolean offline,
+      Consumer<String> progress) {
     this.cacheDir = cacheDir;
+    this.searchPath = searchPath;
     this.offline = offline;
     this.progress = progress;
   }
 
-  /** A source with the local file that holds it. */
-  record Fetched(Source source, Path file) {}
+  /**
+   * A source with the local file that holds it; for a Git source, the bare clone and the commit
+   * its pin names.
+   */
+  record Fetched(GuildPkg pkg, Source source, Path file, Optional<String> commit) {
+    /** The checksum {@code sha256sums} gives for this source (see {@link GitSource}). */
+    String checksum() {
+      return commit.map(c -> GitSource.checksum(pkg, file, c)).orElseGet(() -> sha256(file));
+    }
+  }
 
   /**
    * Fetches and verifies every source, in order.
@@ -70,16 +83,23 @@ final class SourceFetcher {
       }
       names.add(s.fileName());
       String expected = verify ? pkg.sha256sums().get(i) : GuildPkg.SKIP;
-      Path file = fetch(pkg, s, expected);
+      Fetched fetched;
+      if (s.isGit()) {
+        Path bare = GitSource.mirror(pkg, s, cacheDir, offline, progress);
+        fetched = new Fetched(pkg, s, bare, GitSource.resolve(bare, s));
+      } else {
+        fetched = new Fetched(pkg, s, fetch(pkg, s, expected), Optional.empty());
+      }
+      Path file = fetched.file();
       if (verify && !expected.equals(GuildPkg.SKIP)) {
-        String actual = sha256(file);
+        String actual = fetched.checksum();
         if (!actual.equals(expected)) {
           throw new GuildException(pkg.where("sha256sums") + ": sha256 mismatch for source '"
               + s.entry() + "' (" + file + "): expected " + expected + ", got " + actual
               + "; fix the source or its checksum");
         }
       }
-      out.add(new Fetched(s, file));
+      out.add(fetched);
     }
     return out;
   }
@@ -115,16 +135,39 @@ final class SourceFetcher {
       progress.accept("  -> Found " + s.fileName() + " in the source cache");
       return cached;
     }
+    Optional<Path> found = searchPath.find(s.fileName(), expected);
+    if (found.isPresent()) {
+      progress.accept("  -> Found " + s.fileName() + " in " + found.get().getParent());
+      AtomicFiles.copy(found.get(), cached);
+      return cached;
+    }
     if (offline) {
-      throw new GuildException(pkg.where("source") + ": source " + url
-          + " is not in the source cache and guild is offline; run once without --offline");
+      throw new GuildException(pkg.where("source") + ": source " + url + " (" + s.fileName()
+          + ") is neither in the source cache nor on the source search path "
+          + searchPath.describe() + ", and guild is offline; put the file there or run once"
+          + " without --offline");
     }
     progress.accept("  -> Downloading " + s.fileName() + " from " + url);
-    download(pkg, url, cached, expected);
+    try {
+      download(pkg, url, cached, expected);
+    } catch (NotDownloadable e) {
+      throw new GuildException(pkg.where("source") + ": source " + url + " cannot be downloaded ("
+          + e.getMessage() + ") and " + s.fileName() + " is not on the source search path "
+          + searchPath.describe() + "; put the file in one of those folders or pass"
+          + " --sources DIR", e.getCause());
+    }
     return cached;
   }
 
-  private void download(GuildPkg pkg, URI url, Path target, String expected) {
+  /** A download that failed for a reason of the network or the server, not of the file. */
+  private static final class NotDownloadable extends Exception {
+    NotDownloadable(String reason, Throwable cause) {
+      super(reason, cause);
+    }
+  }
+
+  private void download(GuildPkg pkg, URI url, Path target, String expected)
+      throws NotDownloadable {
     Path tmp = null;
     try {
       Files.createDirectories(target.getParent());
@@ -136,8 +179,7 @@ final class SourceFetcher {
           client().send(request, HttpResponse.BodyHandlers.ofInputStream());
       try (InputStream in = response.body()) {
         if (response.statusCode() != 200) {
-          throw new GuildException(pkg.where("source") + ": cannot download source " + url
-              + ": HTTP " + response.statusCode() + "; check the URL");
+          throw new NotDownloadable("HTTP " + response.statusCode(), null);
         }
         try (OutputStream out = Files.newOutputStream(tmp)) {
           in.transferTo(out);
@@ -155,8 +197,8 @@ final class SourceFetcher {
           StandardCopyOption.REPLACE_EXISTING);
       tmp = null;
     } catch (IOException e) {
-      throw new GuildException(pkg.where("source") + ": cannot download source " + url + ": "
-          + e, e);
+      throw new NotDownloadable(e instanceof java.net.ConnectException
+          ? "cannot connect to " + url.getAuthority() : GuildException.reason(e), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new GuildException("interrupted while downloading " + url, e);
@@ -187,13 +229,12 @@ final class SourceFetcher {
 
   /** The cache sub-folder of a URL: the first 16 hex digits of its sha256. */
   static String urlKey(URI url) {
-    byte[] d = ArchiveWriter.sha256Digest().digest(url.toString().getBytes(StandardCharsets.UTF_8));
-    return HexFormat.of().formatHex(d, 0, 8);
+    return FileOps.sha256(url.toString().getBytes(StandardCharsets.UTF_8)).substring(0, 16);
   }
 
   static String sha256(Path file) {
     try {
-      return ArchiveWriter.sha256(file);
+      return FileOps.sha256(file);
     } catch (IOException e) {
       throw new GuildException("cannot read " + file + ": " + GuildException.reason(e), e);
     }

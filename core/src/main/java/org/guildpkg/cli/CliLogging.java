@@ -19,7 +19,9 @@ import org.slf4j.spi.SLF4JServiceProvider;
 /**
  * The CLI's SLF4J backend: library log lines as the CLI's own ({@code guild: warning: ...},
  * {@code guild: error: ...}), INFO and DEBUG only with {@code -v} (then with the logger's short
- * name). {@link GuildCli#main} selects it through SLF4J's {@code slf4j.provider} system property,
+ * name). Loggers named in the system property {@code guild.log.errorsOnly} (comma-separated
+ * name prefixes, such as {@code org.apache.hadoop}) show only errors unless {@code -v}.
+ * {@link GuildCli#main} selects it through SLF4J's {@code slf4j.provider} system property,
  * so it never replaces the backend of an application that uses Guild as a library (it is not
  * registered as a service).
  */
@@ -79,12 +81,20 @@ public final class CliLogging implements SLF4JServiceProvider {
   private static final class CliLogger extends AbstractLogger {
     private static final long serialVersionUID = 1L;
 
+    private final boolean errorsOnly;
+
     CliLogger(String name) {
       this.name = name;
+      boolean e = false;
+      for (String prefix : System.getProperty("guild.log.errorsOnly", "").split(",")) {
+        e |= !prefix.isBlank() && name.startsWith(prefix.strip());
+      }
+      this.errorsOnly = e;
     }
 
-    private static boolean on(Level level) {
-      return level.toInt() >= threshold.toInt();
+    private boolean on(Level level) {
+      Level min = errorsOnly && threshold.toInt() >= Level.INFO.toInt() ? Level.ERROR : threshold;
+      return level.toInt() >= min.toInt();
     }
 
     @Override

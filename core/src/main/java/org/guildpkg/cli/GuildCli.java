@@ -8,6 +8,7 @@ import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import org.guildpkg.GuildException;
+import org.guildpkg.GuildHome;
 import org.guildpkg.GuildPackages;
 import org.guildpkg.spi.CliExtension;
 import org.guildpkg.store.ProgressListener;
@@ -116,6 +117,19 @@ public final class GuildCli implements Callable<Integer> {
   public void printJson(Object json) {
     PackageJson.print(out(), json);
     out().flush();
+  }
+
+  private GuildHome guildHome;
+
+  /**
+   * The home this command works on, through which every command goes: {@code --home} and
+   * {@code --offline} applied, progress bars, notes and warnings on standard error.
+   */
+  public synchronized GuildHome guildHome() {
+    if (guildHome == null) {
+      guildHome = GuildPackages.at(home()).offline(offline()).frontEnd(new CliFrontEnd(this));
+    }
+    return guildHome;
   }
 
   /** Where commands print results. */

@@ -6,7 +6,6 @@ import java.util.Iterator;
 import java.util.concurrent.Callable;
 import org.guildpkg.GuildHome;
 import org.guildpkg.GuildPackage;
-import org.guildpkg.GuildPackages;
 import org.guildpkg.archive.ArchiveReader;
 import org.guildpkg.archive.Manifest;
 import picocli.CommandLine.Command;
@@ -41,7 +40,7 @@ final class InfoCommand implements Callable<Integer> {
       m = ArchiveReader.readManifest(path);
       installed = false;
     } else {
-      GuildPackage p = GuildPackages.at(parent.home()).offline(parent.offline()).load(spec);
+      GuildPackage p = parent.guildHome().load(spec);
       m = p.manifest();
       path = p.path();
       installed = true;

@@ -1,12 +1,10 @@
 package org.guildpkg.cli;
 
-import java.nio.file.Path;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.guildpkg.GuildHome;
 import org.guildpkg.GuildPackage;
-import org.guildpkg.GuildPackages;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -31,12 +29,9 @@ final class InstallCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     ArrayNode result = PackageJson.JSON.createArrayNode();
-    GuildHome home = GuildPackages.at(parent.home()).offline(parent.offline());
+    GuildHome home = parent.guildHome();
     for (String spec : specs) {
-      List<GuildPackage> installed = GuildHome.isArchivePath(spec)
-          ? home.install(parent.progressBar(Path.of(spec).getFileName().toString()), List.of(spec))
-          : MirrorInstall.packageManager(parent).installSpecs(List.of(spec));
-      for (GuildPackage p : installed) {
+      for (GuildPackage p : home.install(List.of(spec))) {
         if (json) {
           result.add(PackageJson.of(p.manifest(), p.path(), true));
         } else {

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.guildpkg.GuildPackage;
-import org.guildpkg.GuildPackages;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -21,7 +20,7 @@ final class ListCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    List<GuildPackage> pkgs = GuildPackages.at(parent.home()).offline(parent.offline()).list();
+    List<GuildPackage> pkgs = parent.guildHome().list();
     if (json) {
       ArrayNode arr = PackageJson.JSON.createArrayNode();
       pkgs.forEach(p -> arr.add(PackageJson.of(p.manifest(), p.path(), true)));

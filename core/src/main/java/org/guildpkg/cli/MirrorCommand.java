@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import org.guildpkg.mirror.MirrorConfig;
 import org.guildpkg.mirror.MirrorSpec;
 import org.guildpkg.mirror.SigningKeys;
 import picocli.CommandLine.Command;
@@ -39,7 +38,7 @@ final class MirrorCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "NAME", description = "A name for the mirror (letters, digits, _ and -).")
     String name;
 
-    @Parameters(index = "1", paramLabel = "URL", description = "The mirror's URL: file://..., a folder, http(s)://...")
+    @Parameters(index = "1", paramLabel = "URL", description = "The mirror's URL: file://..., a folder, http(s)://..., or a scheme of a transport module such as s3://BUCKET/PREFIX (guild-s3).")
     String url;
 
     @Option(names = "--key", paramLabel = "PUBKEY",
@@ -51,7 +50,7 @@ final class MirrorCommand implements Callable<Integer> {
     public Integer call() {
       MirrorSpec spec = new MirrorSpec(name, MirrorSpec.parseUrl(url),
           Optional.ofNullable(key).map(SigningKeys::readPublic));
-      MirrorConfig.load(mirror.parent.home()).add(spec);
+      mirror.parent.guildHome().mirrorConfig().add(spec);
       mirror.parent.out().println("added mirror " + name + " " + spec.url());
       if (key == null) {
         mirror.parent.err().println("guild: warning: mirror '" + name + "' has no public key: its"
@@ -71,7 +70,7 @@ final class MirrorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-      List<MirrorSpec> mirrors = MirrorConfig.load(mirror.parent.home()).mirrors();
+      List<MirrorSpec> mirrors = mirror.parent.guildHome().mirrorConfig().mirrors();
       if (json) {
         ObjectMapper m = new ObjectMapper();
         ArrayNode arr = m.createArrayNode();
@@ -108,7 +107,7 @@ final class MirrorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-      MirrorConfig.load(mirror.parent.home()).remove(name);
+      mirror.parent.guildHome().mirrorConfig().remove(name);
       mirror.parent.out().println("removed mirror " + name);
       return 0;
     }

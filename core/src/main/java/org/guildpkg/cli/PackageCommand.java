@@ -2,9 +2,12 @@ package org.guildpkg.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.guildpkg.GuildException;
 import org.guildpkg.build.PackageBuilder;
+import org.guildpkg.build.SourceSearchPath;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -54,6 +57,14 @@ final class PackageCommand implements Callable<Integer> {
   boolean noCheck;
 
   @Option(
+      names = "--sources",
+      paramLabel = "DIR",
+      description = "Look for URL sources in DIR before downloading them: a file there with the"
+          + " source's name and sha256 is used (repeatable; searched before $GUILD_SOURCES,"
+          + " a colon-separated list of folders).")
+  List<Path> sources = new ArrayList<>();
+
+  @Option(
       names = "--gen-checksums",
       description = "Fetch the sources and print the 'sha256sums = \\' block to paste into the"
           + " GuildPkg; builds nothing (default: off).")
@@ -73,11 +84,9 @@ final class PackageCommand implements Callable<Integer> {
       }
       dir = runDir;
     }
-    PackageBuilder builder = PackageBuilder.forDirectory(dir)
-        .home(parent.home())
-        .offline(parent.offline())
+    PackageBuilder builder = parent.guildHome().packageBuilder(dir)
         .noCheck(noCheck)
-        .progress(parent.progressLines());
+        .sources(SourceSearchPath.fromEnvironment().withFirst(sources));
     if (output != null) {
       builder.output(output);
     }

@@ -17,7 +17,7 @@ import picocli.CommandLine.ParentCommand;
 @Command(
     name = "publish",
     mixinStandardHelpOptions = true,
-    description = "Add package archives to a mirror (file:// folder or http(s):// WebDAV server)"
+    description = "Add package archives to a mirror (file:// folder, http(s):// WebDAV server, or s3:// with guild-s3)"
         + " and re-sign its index.")
 final class PublishCommand implements Callable<Integer> {
   @ParentCommand GuildCli parent;
@@ -26,7 +26,7 @@ final class PublishCommand implements Callable<Integer> {
   List<Path> archives;
 
   @Option(names = "--mirror", required = true, paramLabel = "URL",
-      description = "The mirror: file:///folder, a folder path, or http(s)://host/path/ accepting PUT.")
+      description = "The mirror: file:///folder, a folder path, http(s)://host/path/ accepting PUT, or s3://BUCKET/PREFIX (guild-s3).")
   String mirror;
 
   @Option(names = "--key", paramLabel = "FILE",

@@ -36,7 +36,7 @@ final class SearchCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Optional<PackageType> t = Optional.ofNullable(type).map(PackageType::of);
-    Mirrors mirrors = new Mirrors(parent.home(), parent.offline(), Warnings.to(parent));
+    Mirrors mirrors = parent.guildHome().mirrors();
     // Search digests, not whole indexes: a fresh JVM then parses a fifth of the bytes, no JSON.
     List<Search.Found> hits = Search.searchRows(mirrors.searchRows(), Optional.ofNullable(term), t);
     print(parent, hits, json);

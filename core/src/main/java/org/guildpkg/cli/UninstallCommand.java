@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.guildpkg.GuildPackage;
-import org.guildpkg.GuildPackages;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -31,7 +30,7 @@ final class UninstallCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    List<GuildPackage> removed = GuildPackages.at(parent.home()).offline(parent.offline())
+    List<GuildPackage> removed = parent.guildHome()
         .uninstall(force, specs.toArray(String[]::new));
     if (json) {
       ArrayNode result = PackageJson.JSON.createArrayNode();

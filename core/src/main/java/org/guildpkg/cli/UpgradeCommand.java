@@ -30,7 +30,7 @@ final class UpgradeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    PackageManager pm = MirrorInstall.packageManager(parent);
+    PackageManager pm = parent.guildHome().packageManager();
     List<PackageManager.Upgrade> ups = pm.upgrade(names.stream().map(PackageName::of).toList());
     if (json) {
       ArrayNode result = PackageJson.JSON.createArrayNode();

@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.guildpkg.GuildException;
-import org.guildpkg.GuildPackages;
 import org.guildpkg.store.VerifyReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -29,7 +28,7 @@ final class VerifyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    VerifyReport report = GuildPackages.at(parent.home()).offline(parent.offline())
+    VerifyReport report = parent.guildHome()
         .verify(names.toArray(String[]::new));
     List<String> problems = new ArrayList<>();
     ObjectNode result = PackageJson.JSON.createObjectNode();

@@ -26,7 +26,6 @@ import org.guildpkg.store.ArchiveChecksum;
 import org.guildpkg.store.InstallOptions;
 import org.guildpkg.store.Store;
 import org.guildpkg.transport.Downloader;
-import org.guildpkg.transport.FileTransport;
 import org.guildpkg.transport.ProgressListener;
 import org.guildpkg.transport.Transport;
 import org.slf4j.Logger;
@@ -63,7 +62,7 @@ public final class PackageManager {
   public PackageManager(Store store, Mirrors mirrors) {
     this.store = store;
     this.mirrors = mirrors;
-    this.downloader = new Downloader(store.home().resolve("cache/downloads"));
+    this.downloader = new Downloader(store.layout().downloadCache());
   }
 
   /** Reports download progress to {@code listener} (the CLI's progress bar). */
@@ -179,11 +178,12 @@ public final class PackageManager {
       Transport transport = mirrors.transport(remote.mirror());
       InstallOptions options = InstallOptions.defaults().expecting(c.name(), c.version())
           .withProgress(extractProgress);
-      if (transport instanceof FileTransport file && Files.isRegularFile(file.file(e.file()))) {
+      Optional<Path> local = transport.localFile(e.file()).filter(Files::isRegularFile);
+      if (local.isPresent()) {
         // A file mirror's archive is on this machine already: install it in place, checking its
         // size and sha256 against the index while it is read, instead of copying it first.
         notes.accept("installing " + c + " from mirror " + remote.mirror().name());
-        out.add(store.install(file.file(e.file()), options.verifying(
+        out.add(store.install(local.get(), options.verifying(
             new ArchiveChecksum(e.size(), e.sha256(), transport.resolve(e.file()).toString()))));
         continue;
       }

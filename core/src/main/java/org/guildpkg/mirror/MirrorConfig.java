@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.guildpkg.GuildException;
+import org.guildpkg.store.HomeLayout;
 import org.guildpkg.transport.AtomicFiles;
 import org.ini4j.Config;
 import org.ini4j.Ini;
@@ -43,7 +44,12 @@ public final class MirrorConfig {
 
   /** Reads {@code home/config}; a missing file is an empty configuration. */
   public static MirrorConfig load(Path home) {
-    Path file = home.resolve(FILE);
+    return load(HomeLayout.of(home));
+  }
+
+  /** Reads the configuration file of the home {@code layout}; a missing file is empty. */
+  public static MirrorConfig load(HomeLayout layout) {
+    Path file = layout.config();
     Ini ini = new Ini();
     Config c = ini.getConfig().clone();
     c.setTree(false);

@@ -5,14 +5,16 @@ import java.security.PublicKey;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.guildpkg.GuildException;
+import org.guildpkg.transport.Transports;
 
 /**
  * A configured mirror: its name, its URL and, when the user gave one, the public key its index
  * must be signed with.
  *
  * @param name letters, digits, {@code _} and {@code -}
- * @param url the mirror's root, ending with {@code /} ({@code file://}, {@code http://} or
- *     {@code https://})
+ * @param url the mirror's root, ending with {@code /}, of a scheme some transport serves
+ *     ({@link Transports#schemes()}: {@code file}, {@code http}, {@code https} and those of
+ *     transport modules on the class path)
  */
 public record MirrorSpec(String name, URI url, Optional<PublicKey> key) {
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]+");
@@ -34,7 +36,7 @@ public record MirrorSpec(String name, URI url, Optional<PublicKey> key) {
     }
     if (text.contains("://") && !text.matches("[A-Za-z][A-Za-z0-9+.-]*://.*")) {
       throw new GuildException("invalid mirror URL '" + text
-          + "': it has '://' but no valid scheme; use file://, http:// or https://, or a folder path");
+          + "': it has '://' but no valid scheme; use " + Transports.schemeList() + ", or a folder path");
     }
     URI uri;
     try {
@@ -50,16 +52,14 @@ public record MirrorSpec(String name, URI url, Optional<PublicKey> key) {
     if (url == null) {
       throw new GuildException("a mirror URL is required");
     }
-    String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(java.util.Locale.ROOT);
-    if (!scheme.equals("file") && !scheme.equals("http") && !scheme.equals("https")) {
-      throw new GuildException(
-          "unsupported mirror URL " + url + ": use file://, http:// or https://");
+    if (!Transports.supports(url)) {
+      throw Transports.unsupported(url);
     }
     String s = url.toString();
     return s.endsWith("/") ? url : URI.create(s + "/");
   }
 
-  /** True for an {@code http(s)://} mirror, which needs the network. */
+  /** True for a mirror that is not a {@code file://} folder, which needs the network. */
   public boolean isRemote() {
     return !"file".equalsIgnoreCase(url.getScheme());
   }

@@ -15,9 +15,12 @@ import java.util.Properties;
 import java.util.function.Consumer;
 import org.guildpkg.GuildException;
 import org.guildpkg.spec.PackageName;
+import org.guildpkg.store.HomeLayout;
 import org.guildpkg.transport.AtomicFiles;
 import org.guildpkg.transport.Transport;
+import org.guildpkg.transport.TransportContext;
 import org.guildpkg.transport.TransportException;
+import org.guildpkg.transport.Transports;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,11 +42,17 @@ import org.slf4j.LoggerFactory;
  */
 public final class Mirrors {
   private static final Logger LOG = LoggerFactory.getLogger(Mirrors.class);
-  /** The file in {@code $GUILD_HOME} that remembers the highest serial seen per mirror URL. */
+  /**
+   * The file in {@code $GUILD_HOME} that remembers the highest serial seen per mirror URL.
+   *
+   * @deprecated use {@link HomeLayout#serials()}, which spells the home's layout
+   */
+  @Deprecated
   public static final String SERIALS_FILE = "mirror-serials";
 
   private static final Map<String, Parsed> PARSED = new ConcurrentHashMap<>();
 
+  private final HomeLayout layout;
   private final Path home;
   private final boolean offline;
   private final Consumer<String> warnings;
@@ -56,12 +65,24 @@ public final class Mirrors {
    * @param warnings hears warnings (an unsigned mirror, an unreachable one); the CLI prints them
    */
   public Mirrors(Path home, boolean offline, Consumer<String> warnings) {
-    this(home, offline, warnings, MirrorConfig.load(home).mirrors());
+    this(HomeLayout.of(home), offline, warnings);
+  }
+
+  /** A client for the mirrors configured in the home {@code layout}; see above. */
+  public Mirrors(HomeLayout layout, boolean offline, Consumer<String> warnings) {
+    this(layout, offline, warnings, MirrorConfig.load(layout).mirrors());
   }
 
   /** A client for the given mirrors, with caches and serials in {@code home}. */
   public Mirrors(Path home, boolean offline, Consumer<String> warnings, List<MirrorSpec> mirrors) {
-    this.home = home;
+    this(HomeLayout.of(home), offline, warnings, mirrors);
+  }
+
+  /** A client for the given mirrors, with caches and serials in the home {@code layout}. */
+  public Mirrors(HomeLayout layout, boolean offline, Consumer<String> warnings,
+      List<MirrorSpec> mirrors) {
+    this.layout = layout;
+    this.home = layout.root();
     this.offline = offline;
     this.warnings = warnings;
     this.configured = List.copyOf(mirrors);
@@ -79,7 +100,7 @@ public final class Mirrors {
 
   /** The transport for a mirror (refusing network calls when offline). */
   public Transport transport(MirrorSpec mirror) {
-    return Transport.of(mirror.url(), offline);
+    return Transports.of(mirror.url(), new TransportContext(Optional.of(mirror.name()), offline));
   }
 
   /**
@@ -94,7 +115,7 @@ public final class Mirrors {
     }
     if (configured.isEmpty()) {
       throw new GuildException(
-          "no mirrors configured in " + home.resolve(MirrorConfig.FILE)
+          "no mirrors configured in " + layout.config()
               + "; add one with 'guild mirror add NAME URL'");
     }
     List<LoadedIndex> out = new ArrayList<>();
@@ -306,7 +327,7 @@ public final class Mirrors {
 
   /** The cache file of a mirror's index. */
   Path cacheFile(MirrorSpec m) {
-    return home.resolve("cache/indexes").resolve(m.name() + ".json");
+    return layout.cachedIndex(m.name());
   }
 
   private static boolean sameContent(Path file, byte[] bytes) {
@@ -320,7 +341,7 @@ public final class Mirrors {
 
   /** The search digest beside a mirror's cached index. */
   Path digestFile(MirrorSpec m) {
-    return home.resolve("cache/indexes").resolve(m.name() + ".search");
+    return layout.cachedSearchDigest(m.name());
   }
 
   private synchronized long seenSerial(MirrorSpec m) {
@@ -334,16 +355,16 @@ public final class Mirrors {
       p.setProperty(m.url().toString(), Long.toString(serial));
       try (java.io.StringWriter w = new java.io.StringWriter()) {
         p.store(w, "highest index serial seen per mirror URL (rollback protection)");
-        AtomicFiles.write(home.resolve(SERIALS_FILE), w.toString().getBytes(StandardCharsets.UTF_8));
+        AtomicFiles.write(layout.serials(), w.toString().getBytes(StandardCharsets.UTF_8));
       } catch (IOException e) {
-        throw new GuildException("cannot write " + home.resolve(SERIALS_FILE) + ": " + GuildException.reason(e), e);
+        throw new GuildException("cannot write " + layout.serials() + ": " + GuildException.reason(e), e);
       }
     }
   }
 
   private Properties serials() {
     Properties p = new Properties();
-    Path f = home.resolve(SERIALS_FILE);
+    Path f = layout.serials();
     if (Files.exists(f)) {
       try (Reader r = Files.newBufferedReader(f, StandardCharsets.UTF_8)) {
         p.load(r);

@@ -2,25 +2,19 @@ package org.guildpkg.mirror;
 
 import java.io.IOException;
 import java.net.URI;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.PrivateKey;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.ReentrantLock;
 import org.guildpkg.GuildException;
 import org.guildpkg.archive.ArchiveReader;
 import org.guildpkg.archive.ArchiveWriter;
 import org.guildpkg.archive.Manifest;
 import org.guildpkg.archive.PackageFormat;
-import org.guildpkg.transport.FileTransport;
 import org.guildpkg.transport.Transport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,10 +24,10 @@ import org.slf4j.LoggerFactory;
  * serial, then its signature.
  *
  * <p>Publishing a name and version that the mirror has with other content is refused before
- * anything is written; the same content is a no-op. On a {@code file://} mirror the whole update
- * holds the mirror's lock file ({@code .lock}), so that two publishers at once keep each other's
- * entries; files are written to a temporary name and renamed. On an HTTP mirror the files are
- * sent with {@code PUT} (WebDAV); concurrent publishers to one HTTP mirror are not coordinated.
+ * anything is written; the same content is a no-op. When the mirror's transport has a publishing
+ * lock ({@code file://}: the lock file {@code .lock}) the whole update holds it, so that two
+ * publishers at once keep each other's entries. On an HTTP mirror the files are sent with
+ * {@code PUT} (WebDAV); concurrent publishers to one HTTP mirror are not coordinated.
  *
  * <pre>{@code
  * PublishResult r = Publisher.publish(List.of(archive), URI.create("file:///srv/mirror/"),
@@ -42,7 +36,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class Publisher {
   private static final Logger LOG = LoggerFactory.getLogger(Publisher.class);
-  private static final ConcurrentHashMap<Path, ReentrantLock> JVM_LOCKS = new ConcurrentHashMap<>();
+
+  /** How many times a conditional write is tried against other publishers before giving up. */
+  private static final int CONFLICT_ATTEMPTS = 20;
 
   private Publisher() {}
 
@@ -58,6 +54,19 @@ public final class Publisher {
    *     mirror's index is then unchanged
    */
   public static PublishResult publish(List<Path> archives, URI mirror, Optional<PrivateKey> key) {
+    Map<String, Prepared> prepared = prepare(archives);
+    return publish(prepared, Transport.of(MirrorSpec.parseUrl(mirror.toString()), false), key);
+  }
+
+  /**
+   * Publishes {@code archives} through a transport made by the caller (with the mirror's
+   * credentials, say); otherwise as {@link #publish(List, URI, Optional)}.
+   */
+  public static PublishResult publish(List<Path> archives, Transport t, Optional<PrivateKey> key) {
+    return publish(prepare(archives), t, key);
+  }
+
+  private static Map<String, Prepared> prepare(List<Path> archives) {
     if (archives.isEmpty()) {
       throw new GuildException("no archives to publish");
     }
@@ -71,10 +80,19 @@ public final class Publisher {
                 + " with different content; publish one of them");
       }
     }
-    Transport t = Transport.of(MirrorSpec.parseUrl(mirror.toString()), false);
-    if (t instanceof FileTransport ft) {
-      return underLock(ft.root(), () -> update(t, new ArrayList<>(prepared.values()), key));
+    return prepared;
+  }
+
+  private static PublishResult publish(Map<String, Prepared> prepared, Transport t, Optional<PrivateKey> key) {
+    if (t.capabilities().contains(Transport.Capability.LOCK)) {
+      try (Transport.MirrorLock ignored = t.lock()) {
+        return update(t, new ArrayList<>(prepared.values()), key);
+      }
     }
+    if (t.capabilities().contains(Transport.Capability.CONDITIONAL_WRITES)) {
+      return updateConditionally(t, new ArrayList<>(prepared.values()), key);
+    }
+    LOG.debug("{} has no publishing lock: concurrent publishers are not coordinated", t.base());
     return update(t, new ArrayList<>(prepared.values()), key);
   }
 
@@ -92,10 +110,17 @@ public final class Publisher {
     }
   }
 
-  private static PublishResult update(Transport t, List<Prepared> items, Optional<PrivateKey> key) {
+  /** What a publish must do given the index as it is now. */
+  private record Plan(MirrorIndex current, List<Prepared> toUpload, List<IndexEntry> unchanged) {
+    List<IndexEntry> added() {
+      return toUpload.stream().map(Prepared::entry).toList();
+    }
+  }
+
+  private static Plan plan(Transport t, Optional<byte[]> indexBytes, List<Prepared> items,
+      Optional<PrivateKey> key) {
     String where = t.resolve(MirrorIndex.FILE).toString();
-    MirrorIndex current = t.get(MirrorIndex.FILE).map(b -> MirrorIndex.parse(b, where))
-        .orElse(MirrorIndex.empty());
+    MirrorIndex current = indexBytes.map(b -> MirrorIndex.parse(b, where)).orElse(MirrorIndex.empty());
     if (key.isEmpty() && t.get(MirrorIndex.SIGNATURE_FILE).isPresent()) {
       throw new GuildException(
           "mirror " + t.base() + " is signed; pass --key with its private key to publish to it");
@@ -115,40 +140,86 @@ public final class Publisher {
                 + " never change: raise the version in GuildPkg and package again");
       }
     }
-    if (toUpload.isEmpty()) {
-      LOG.debug("nothing new for {}", t.base());
-      return new PublishResult(List.of(), unchanged, current.serial());
-    }
-    for (Prepared p : toUpload) {
+    return new Plan(current, toUpload, unchanged);
+  }
+
+  private static void upload(Transport t, List<Prepared> items) {
+    for (Prepared p : items) {
       LOG.debug("uploading {} to {}", p.archive, t.resolve(p.entry.file()));
       t.put(p.entry.file(), p.archive);
     }
-    List<IndexEntry> added = toUpload.stream().map(Prepared::entry).toList();
-    MirrorIndex next = current.with(added, current.serial() + 1);
+  }
+
+  /** Archives, then the index, then its signature; the caller holds the lock if there is one. */
+  private static PublishResult update(Transport t, List<Prepared> items, Optional<PrivateKey> key) {
+    Plan plan = plan(t, t.get(MirrorIndex.FILE), items, key);
+    if (plan.toUpload().isEmpty()) {
+      LOG.debug("nothing new for {}", t.base());
+      return new PublishResult(List.of(), plan.unchanged(), plan.current().serial());
+    }
+    upload(t, plan.toUpload());
+    MirrorIndex next = plan.current().with(plan.added(), plan.current().serial() + 1);
     byte[] bytes = next.toBytes();
     t.put(MirrorIndex.FILE, bytes);
     key.ifPresent(k -> t.put(MirrorIndex.SIGNATURE_FILE, SigningKeys.sign(k, bytes)));
-    return new PublishResult(added, unchanged, next.serial());
+    return new PublishResult(plan.added(), plan.unchanged(), next.serial());
   }
 
-  private interface Work<T> {
-    T run();
-  }
-
-  private static <T> T underLock(Path root, Work<T> work) {
-    ReentrantLock jvmLock = JVM_LOCKS.computeIfAbsent(root, r -> new ReentrantLock());
-    jvmLock.lock();
-    try {
-      Files.createDirectories(root);
-      try (FileChannel ch = FileChannel.open(root.resolve(".lock"), StandardOpenOption.CREATE,
-              StandardOpenOption.WRITE);
-          FileLock ignored = ch.lock()) {
-        return work.run();
+  /**
+   * The same steps without a lock, on a transport with conditional writes: the index is replaced
+   * only if it is still the version read (If-Match, or If-None-Match for a new mirror); when
+   * another publisher got there first, the new index is read and the plan made again. The
+   * signature is then written only if it is still the version read before checking that the index
+   * is ours, so a slower publisher never puts an older signature over a newer one.
+   */
+  private static PublishResult updateConditionally(Transport t, List<Prepared> items, Optional<PrivateKey> key) {
+    java.util.Set<String> uploaded = new java.util.HashSet<>();
+    for (int attempt = 1; ; attempt++) {
+      Optional<Transport.Versioned> read = t.getVersioned(MirrorIndex.FILE);
+      Plan plan = plan(t, read.map(Transport.Versioned::content), items, key);
+      if (plan.toUpload().isEmpty()) {
+        return new PublishResult(List.of(), plan.unchanged(), plan.current().serial());
       }
-    } catch (IOException e) {
-      throw new GuildException("cannot lock mirror " + root + ": " + GuildException.reason(e), e);
-    } finally {
-      jvmLock.unlock();
+      upload(t, plan.toUpload().stream().filter(p -> !uploaded.contains(p.entry.file())).toList());
+      plan.toUpload().forEach(p -> uploaded.add(p.entry.file()));
+      MirrorIndex next = plan.current().with(plan.added(), plan.current().serial() + 1);
+      byte[] bytes = next.toBytes();
+      if (t.putIf(MirrorIndex.FILE, bytes, read.map(Transport.Versioned::tag))) {
+        key.ifPresent(k -> signIfStillCurrent(t, bytes, SigningKeys.sign(k, bytes)));
+        return new PublishResult(plan.added(), plan.unchanged(), next.serial());
+      }
+      if (attempt == CONFLICT_ATTEMPTS) {
+        throw new GuildException("cannot publish to mirror " + t.base() + ": its index changed under "
+            + CONFLICT_ATTEMPTS + " attempts in a row (other publishers); try again");
+      }
+      LOG.debug("index of {} changed meanwhile (attempt {}); reading it again", t.base(), attempt);
+      pause(attempt);
+    }
+  }
+
+  private static void signIfStillCurrent(Transport t, byte[] index, byte[] signature) {
+    for (int attempt = 1; attempt <= CONFLICT_ATTEMPTS; attempt++) {
+      // The signature's version first, then the index: see updateConditionally.
+      Optional<String> sigTag = t.getVersioned(MirrorIndex.SIGNATURE_FILE).map(Transport.Versioned::tag);
+      Optional<byte[]> now = t.get(MirrorIndex.FILE);
+      if (now.isEmpty() || !java.util.Arrays.equals(now.get(), index)) {
+        LOG.debug("a later publisher replaced the index of {}; its signature is theirs to write", t.base());
+        return;
+      }
+      if (t.putIf(MirrorIndex.SIGNATURE_FILE, signature, sigTag)) {
+        return;
+      }
+    }
+    throw new GuildException("cannot sign the index of mirror " + t.base() + ": its signature kept"
+        + " changing under " + CONFLICT_ATTEMPTS + " attempts (other publishers); publish again to re-sign");
+  }
+
+  private static void pause(int attempt) {
+    try {
+      Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(10, 50L * Math.min(attempt, 8)));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new GuildException("interrupted while publishing", e);
     }
   }
 }

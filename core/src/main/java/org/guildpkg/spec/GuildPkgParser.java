@@ -209,6 +209,14 @@ final class GuildPkgParser {
                 + " one checksum (or SKIP) per source, in the same order"
                 + " ('guild package --gen-checksums' prints them)");
       }
+      for (int i = 0; i < sources.size(); i++) {
+        Source src = Source.parse(sources.get(i));
+        if (src.gitTag().isPresent() && sums.get(i).equals(GuildPkg.SKIP)) {
+          throw error("sha256sums", "source '" + src.entry() + "' is pinned by a tag, which can"
+              + " move: give its checksum instead of SKIP ('guild package --gen-checksums'), or"
+              + " pin it with #commit=SHA");
+        }
+      }
       Optional<String> packager = get("packager").filter(p -> !p.isEmpty());
       if (packager.isPresent()) {
         Path p = file.getParent().resolve(packager.get()).normalize();

@@ -2,6 +2,10 @@ package org.guildpkg.store;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -15,9 +19,9 @@ import org.guildpkg.GuildException;
 import org.guildpkg.archive.ArchiveWriter;
 
 /**
- * The raw bytes of an archive file, hashed and counted as the extractor reads them, so that the
- * bytes checked against the mirror's index are exactly the bytes installed, in one read of the
- * file. Reading past the declared size fails at once. The hashing runs on a thread of its own
+ * The raw bytes of an archive file, checked against the mirror's index before anything parses
+ * them, and hashed and counted again as the extractor reads them, so that the bytes checked are
+ * exactly the bytes installed. Reading past the declared size fails at once. The hashing runs on a thread of its own
  * (on copies of the chunks read, at most {@value #MAX_PENDING} bytes ahead), beside the
  * decompression and writing.
  *
@@ -45,16 +49,47 @@ final class ChecksummedInput extends InputStream {
     this.expected = expected;
   }
 
-  /** Opens {@code archive} for reading against {@code expected}. */
+  /**
+   * Opens {@code archive} for reading against {@code expected}, after hashing the whole file
+   * through the same open file: a file that does not match is refused before any parser sees a
+   * byte of it. The bytes are hashed again as they are read, so a file rewritten in place
+   * between the two reads is still caught before the install commits.
+   *
+   * @throws GuildException with the checksum error when the file does not match
+   */
   static ChecksummedInput open(Path archive, ArchiveChecksum expected) {
+    FileChannel ch = null;
     try {
-      long size = Files.size(archive);
+      ch = FileChannel.open(archive, StandardOpenOption.READ);
+      long size = ch.size();
       if (size != expected.size()) {
         throw new GuildException(expected.mismatch(size, false));
       }
-      return new ChecksummedInput(Files.newInputStream(archive), expected);
+      MessageDigest first = ArchiveWriter.sha256Digest();
+      ByteBuffer buf = ByteBuffer.allocate(1 << 16);
+      long total = 0;
+      for (int n; (n = ch.read(buf)) >= 0 && total <= size; buf.clear()) {
+        total += n;
+        buf.flip();
+        first.update(buf);
+      }
+      if (total != size || !HexFormat.of().formatHex(first.digest()).equals(expected.sha256())) {
+        throw new GuildException(expected.mismatch(total, total == size));
+      }
+      ch.position(0);
+      FileChannel opened = ch;
+      ch = null;
+      return new ChecksummedInput(Channels.newInputStream(opened), expected);
     } catch (IOException e) {
       throw new GuildException("cannot read " + archive + " (" + expected.source() + "): " + GuildException.reason(e), e);
+    } finally {
+      if (ch != null) {
+        try {
+          ch.close();
+        } catch (IOException ignored) {
+          // read-only
+        }
+      }
     }
   }
 

@@ -8,10 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Deque;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,6 +20,7 @@ import org.guildpkg.GuildException;
 import org.guildpkg.archive.ArchiveReader;
 import org.guildpkg.archive.FileEntry;
 import org.guildpkg.archive.PackageFormat;
+import org.guildpkg.archive.PathTree;
 
 /**
  * Extracts an archive's data entries into an empty folder, trusting nothing in the archive.
@@ -37,9 +35,8 @@ import org.guildpkg.archive.PackageFormat;
  */
 final class SafeExtractor {
   /** Slack per entry for tar headers, PAX records and padding, beyond the declared content. */
-  private static final long OVERHEAD_PER_ENTRY = 4096;
+  private static final long OVERHEAD_PER_ENTRY = 2L * PathTree.MAX_PATH_BYTES + 4096;
   private static final long OVERHEAD_FIXED = 1 << 20;
-  private static final int MAX_LINK_HOPS = 40;
 
   private final ArchiveReader reader;
   private final Path target;
@@ -191,7 +188,7 @@ final class SafeExtractor {
           + (inside ? "; packages may not hold hard links" : ", outside the package folder"));
     }
     if (e.isSymbolicLink()) {
-      if (resolvesInside(rel, e.getLinkName(), Map.of()) == null) {
+      if (!PathTree.lexicallyInside(rel, e.getLinkName())) {
         throw fail("entry '" + e.getName() + "' is a symbolic link to '" + e.getLinkName()
             + "', outside the package folder");
       }
@@ -202,112 +199,37 @@ final class SafeExtractor {
     }
   }
 
-  /** Checks the file list as a whole, before any byte of data is read. */
+  /**
+   * Checks the file list as a whole, before any byte of data is read, in time linear in its
+   * size: path limits, duplicates, entries below files or links, links resolved through links.
+   */
   static Map<String, FileEntry> checkFileList(List<FileEntry> files, String where) {
     Map<String, FileEntry> byPath = new LinkedHashMap<>();
+    PathTree tree = new PathTree(where);
     for (FileEntry f : files) {
-      checkPath(f.path(), where, "file list entry '" + f.path() + "'");
       if (!f.path().contains("/")
           && (f.path().equals(PackageFormat.MANIFEST) || f.path().equals(PackageFormat.FILES))) {
         throw new GuildException(where + ": file list entry '" + f.path()
             + "' uses a name the store keeps for itself");
       }
-      if (byPath.put(f.path(), f) != null) {
-        throw new GuildException(where + ": file list names '" + f.path() + "' twice");
-      }
+      tree.add(f);
+      byPath.put(f.path(), f);
       if (f.kind() == FileEntry.Kind.FILE && (f.size() < 0 || !f.sha256().matches("[0-9a-f]{64}"))) {
         throw new GuildException(where + ": file list entry '" + f.path() + "' has no valid size and sha256");
       }
     }
-    for (FileEntry f : byPath.values()) {
-      // No entry may sit below a symbolic link: its bytes would land wherever the link points.
-      for (int i = f.path().indexOf('/'); i > 0; i = f.path().indexOf('/', i + 1)) {
-        FileEntry parent = byPath.get(f.path().substring(0, i));
-        if (parent != null && parent.kind() != FileEntry.Kind.DIRECTORY) {
-          throw new GuildException(where + ": file list entry '" + f.path() + "' lies below '"
-              + parent.path() + "', which is not a folder");
-        }
-      }
-      if (f.kind() == FileEntry.Kind.SYMLINK) {
-        String t = f.linkTarget().orElse("");
-        if (t.isEmpty() || resolvesInside(f.path(), t, byPath) == null) {
-          throw new GuildException(where + ": symbolic link '" + f.path() + "' points to '" + t
-              + "', outside the package folder");
-        }
-      }
-    }
+    tree.checkLinks();
     return byPath;
   }
 
-  /**
-   * Resolves a link's target as the OS would, following the declared links on the way, and
-   * returns the resolved relative path, or {@code null} when it leaves the package folder (or
-   * loops).
-   */
-  static String resolvesInside(String linkPath, String linkTarget, Map<String, FileEntry> links) {
-    if (linkTarget.startsWith("/") || linkTarget.contains("\0")) {
-      return null;
-    }
-    Deque<String> stack = new ArrayDeque<>(parts(linkPath));
-    stack.pollLast();
-    Deque<String> todo = new ArrayDeque<>(parts(linkTarget));
-    int hops = 0;
-    while (!todo.isEmpty()) {
-      String c = todo.pollFirst();
-      if (c.isEmpty() || c.equals(".")) {
-        continue;
-      }
-      if (c.equals("..")) {
-        if (stack.pollLast() == null) {
-          return null;
-        }
-        continue;
-      }
-      stack.addLast(c);
-      FileEntry hit = links.get(String.join("/", stack));
-      if (hit != null && hit.kind() == FileEntry.Kind.SYMLINK) {
-        String next = hit.linkTarget().orElse("");
-        if (++hops > MAX_LINK_HOPS || next.startsWith("/")) {
-          return null;
-        }
-        stack.pollLast();
-        List<String> p = parts(next);
-        for (int i = p.size() - 1; i >= 0; i--) {
-          todo.addFirst(p.get(i));
-        }
-      }
-    }
-    return String.join("/", stack);
-  }
-
-  private static List<String> parts(String path) {
-    return Arrays.asList(path.split("/", -1));
-  }
-
   private void checkPath(String rel, String what) {
-    checkPath(rel, where, what);
-  }
-
-  private static void checkPath(String rel, String where, String what) {
-    if (rel.startsWith("/")) {
-      throw new GuildException(where + ": " + what + " is an absolute path");
-    }
-    if (!isSafePath(rel)) {
-      throw new GuildException(where + ": " + what
-          + " is not a plain relative path (empty, '.' or '..' parts, backslashes or NUL)");
-    }
+    PathTree.problem(rel).ifPresent(p -> {
+      throw new GuildException(where + ": " + what + " " + p);
+    });
   }
 
   private static boolean isSafePath(String rel) {
-    if (rel.isEmpty() || rel.contains("\\") || rel.contains("\0")) {
-      return false;
-    }
-    for (String p : rel.split("/", -1)) {
-      if (p.isEmpty() || p.equals(".") || p.equals("..")) {
-        return false;
-      }
-    }
-    return true;
+    return PathTree.problem(rel).isEmpty();
   }
 
   static Set<PosixFilePermission> permissions(int mode) {

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -30,10 +29,11 @@ import java.util.TreeSet;
 import org.guildpkg.GuildException;
 import org.guildpkg.GuildPackage;
 import org.guildpkg.archive.ArchiveReader;
-import org.guildpkg.archive.ArchiveWriter;
 import org.guildpkg.archive.FileEntry;
 import org.guildpkg.archive.Manifest;
 import org.guildpkg.archive.PackageFormat;
+import org.guildpkg.io.FileOps;
+import org.guildpkg.io.PathLock;
 import org.guildpkg.spec.PackageName;
 import org.guildpkg.spec.Requirement;
 import org.guildpkg.spec.Version;
@@ -44,12 +44,13 @@ import org.slf4j.LoggerFactory;
 /**
  * The local store of installed packages under a Guild home folder.
  *
- * <p>Layout: {@code packages/NAME/VERSION/} holds a package's files plus {@code .MANIFEST.json}
- * and {@code .FILES.json}; {@code tmp/} holds work folders; {@code lock} is the lock file;
- * {@code cache/} holds sources, downloads and indexes. Every change is made in a work folder under
- * {@code tmp/} and committed by one rename, under {@link #lock()}, so concurrent JVMs and a
- * {@code kill -9} at any instant leave each package fully installed or absent. Reading
- * ({@link #installed()}, {@link #find}) takes no lock.
+ * <p>Layout (see {@link HomeLayout}): {@code packages/NAME/VERSION/} holds a package's files plus
+ * {@code .MANIFEST.json} and {@code .FILES.json}; {@code tmp/} holds the store's work folders;
+ * {@code lock} is the lock file. Every change is made in a work folder under {@code tmp/} and
+ * committed by one rename, under {@link #lock()}, so concurrent JVMs and a {@code kill -9} at any
+ * instant leave each package fully installed or absent. Reading ({@link #installed()},
+ * {@link #find}) takes no lock. Package builds work in {@code builds/}, not in {@code tmp/}: see
+ * {@link BuildDirs}.
  *
  * <pre>{@code
  * Store store = Store.open(home);
@@ -61,10 +62,11 @@ public final class Store {
   private static final Logger LOG = LoggerFactory.getLogger(Store.class);
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
+  private final HomeLayout layout;
   private final Path home;
   private final Path packages;
   private final Path tmp;
-  private final HomeLock homeLock;
+  private final PathLock homeLock;
 
   /** The store's lock, held from {@link #lock()} until closed; reentrant, per thread. */
   public interface Lock extends AutoCloseable {
@@ -73,30 +75,29 @@ public final class Store {
     void close();
   }
 
-  private Store(Path home) {
-    this.home = home;
-    this.packages = home.resolve("packages");
-    this.tmp = home.resolve("tmp");
-    this.homeLock = HomeLock.of(home.resolve("lock"));
+  private Store(HomeLayout layout) {
+    this.layout = layout;
+    this.home = layout.root();
+    this.packages = layout.packages();
+    this.tmp = layout.tmp();
+    this.homeLock = PathLock.of(layout.lock());
+  }
+
+  /** Opens the store in the home folder {@code home}; see {@link #open(HomeLayout)}. */
+  public static Store open(Path home) {
+    return open(HomeLayout.of(home));
   }
 
   /**
-   * Opens the store in {@code home}, creating its layout, and removes leftovers of a killed run
-   * from {@code tmp/} when no other process holds the lock (one that does cleans up after itself).
+   * Opens the store of a home, creating its layout, and removes what runs that died left behind:
+   * the store's work folders in {@code tmp/} when no process holds the store's lock (every store
+   * change holds it while its work folder exists), and the work folders of builds that no longer
+   * run ({@link BuildDirs#sweep}).
    *
    * @throws GuildException when the folders cannot be created
    */
-  public static Store open(Path home) {
-    Path h = home.toAbsolutePath().normalize();
-    Store s = new Store(h);
-    try {
-      for (String d : List.of("packages", "tmp", "cache/sources", "cache/downloads", "cache/indexes")) {
-        Files.createDirectories(h.resolve(d));
-      }
-    } catch (IOException e) {
-      throw new GuildException("cannot create the Guild home " + h + ": " + GuildException.reason(e)
-          + "; check the path or set GUILD_HOME", e);
-    }
+  public static Store open(HomeLayout layout) {
+    Store s = new Store(layout.create());
     if (s.homeLock.tryAcquire()) {
       try {
         s.cleanTmp();
@@ -104,12 +105,18 @@ public final class Store {
         s.homeLock.release();
       }
     }
+    BuildDirs.sweep(layout);
     return s;
   }
 
   /** The home folder this store lives in. */
   public Path home() {
     return home;
+  }
+
+  /** The layout of the home this store lives in. */
+  public HomeLayout layout() {
+    return layout;
   }
 
   /** The folder that holds {@code NAME/VERSION/} of every installed package. */
@@ -119,7 +126,7 @@ public final class Store {
 
   /** The folder a package of this name and version is (or would be) installed in. */
   public Path packageDir(PackageName name, Version version) {
-    return packages.resolve(name.value()).resolve(version.value());
+    return layout.packageDir(name, version);
   }
 
   /**
@@ -128,18 +135,8 @@ public final class Store {
    * it on the same thread.
    */
   public Lock lock() {
-    homeLock.acquire();
-    return new Lock() {
-      private boolean closed;
-
-      @Override
-      public void close() {
-        if (!closed) {
-          closed = true;
-          homeLock.release();
-        }
-      }
-    };
+    PathLock.Hold hold = homeLock.hold();
+    return hold::close;
   }
 
   /**
@@ -174,23 +171,21 @@ public final class Store {
    *     installed; the store is unchanged then
    */
   public GuildPackage install(Path archive, InstallOptions options) {
-    try (Lock l = lock()) {
-      if (options.checksum().isEmpty()) {
-        try (ArchiveReader reader = ArchiveReader.open(archive)) {
-          return install(archive, reader, options, () -> {});
-        }
+    if (options.checksum().isEmpty()) {
+      try (Lock l = lock(); ArchiveReader reader = ArchiveReader.open(archive)) {
+        return install(archive, reader, options, () -> {});
       }
-      // Read the file once: hash its raw bytes on the way into the extractor, and commit only
-      // when they match. Any other failure of a file that does not match is reported as the
-      // checksum mismatch it is.
-      ChecksummedInput raw = ChecksummedInput.open(archive, options.checksum().get());
-      try (ArchiveReader reader = ArchiveReader.open(archive, raw)) {
-        return install(archive, reader, options, raw::verify);
-      } catch (GuildException e) {
-        throw raw.matches() ? e : raw.mismatch(e);
-      } finally {
-        raw.closeFile();
-      }
+    }
+    // Hash the file before any parser reads it (and without the lock); then hash its raw bytes
+    // again on the way into the extractor, and commit only when they match. Any other failure of
+    // a file that does not match is reported as the checksum mismatch it is.
+    ChecksummedInput raw = ChecksummedInput.open(archive, options.checksum().get());
+    try (Lock l = lock(); ArchiveReader reader = ArchiveReader.open(archive, raw)) {
+      return install(archive, reader, options, raw::verify);
+    } catch (GuildException e) {
+      throw raw.matches() ? e : raw.mismatch(e);
+    } finally {
+      raw.closeFile();
     }
   }
 
@@ -232,14 +227,14 @@ public final class Store {
       written.await();
       Files.createDirectories(dest.getParent());
       Files.move(staged, dest, StandardCopyOption.ATOMIC_MOVE);
-      force(dest.getParent());
+      FileOps.syncFolder(dest.getParent());
       LOG.debug("installed {} into {}", id, dest);
       return new GuildPackage(m, dest);
     } catch (IOException e) {
       throw new GuildException("cannot install " + id + " from " + archive + " into " + dest
           + ": " + e.getMessage(), e);
     } finally {
-      deleteTree(work);
+      FileOps.deleteQuietly(work);
     }
   }
 
@@ -413,7 +408,7 @@ public final class Store {
             && Files.readSymbolicLink(file).toString().equals(f.linkTarget().orElse(""));
         case FILE -> Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)
             && Files.size(file) == f.size()
-            && ArchiveWriter.sha256(file).equals(f.sha256());
+            && FileOps.sha256(file).equals(f.sha256());
       };
     } catch (IOException e) {
       return false;
@@ -425,7 +420,7 @@ public final class Store {
     try {
       // One rename takes the package out of the store; deleting the files may then take its time.
       Files.move(p.path(), work.resolve("pkg"), StandardCopyOption.ATOMIC_MOVE);
-      force(p.path().getParent());
+      FileOps.syncFolder(p.path().getParent());
       LOG.debug("uninstalled {} from {}", p, p.path());
       try {
         Files.deleteIfExists(p.path().getParent());
@@ -435,7 +430,7 @@ public final class Store {
     } catch (IOException e) {
       throw new GuildException("cannot uninstall " + p + " from " + p.path() + ": " + GuildException.reason(e), e);
     } finally {
-      deleteTree(work);
+      FileOps.deleteQuietly(work);
     }
   }
 
@@ -516,7 +511,7 @@ public final class Store {
   private void cleanTmp() {
     for (Path p : list(tmp)) {
       LOG.debug("removing leftover {} of an interrupted run", p);
-      deleteTree(p);
+      FileOps.deleteQuietly(p);
     }
     // A run killed between creating packages/NAME and the commit's rename leaves it empty.
     for (Path nameDir : list(packages)) {
@@ -569,45 +564,5 @@ public final class Store {
         return FileVisitResult.CONTINUE;
       }
     });
-  }
-
-  private static void force(Path dir) throws IOException {
-    try (FileChannel c = FileChannel.open(dir, StandardOpenOption.READ)) {
-      c.force(true);
-    } catch (IOException e) {
-      // Some file systems cannot sync a folder; the rename is still atomic there.
-      LOG.debug("cannot sync folder {}: {}", dir, e.toString());
-    }
-  }
-
-  /** Deletes a folder tree without following links; best effort, logged. */
-  static void deleteTree(Path root) {
-    if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
-      return;
-    }
-    try {
-      Files.walkFileTree(root, new SimpleFileVisitor<>() {
-        @Override
-        public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-          // A folder without write permission cannot be emptied; give it back to its owner.
-          dir.toFile().setWritable(true, true);
-          return FileVisitResult.CONTINUE;
-        }
-
-        @Override
-        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-          Files.delete(file);
-          return FileVisitResult.CONTINUE;
-        }
-
-        @Override
-        public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
-          Files.delete(dir);
-          return FileVisitResult.CONTINUE;
-        }
-      });
-    } catch (IOException e) {
-      LOG.warn("cannot delete {}: {}", root, e.toString());
-    }
   }
 }

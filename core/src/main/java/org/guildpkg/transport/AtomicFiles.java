@@ -2,16 +2,16 @@ package org.guildpkg.transport;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import org.guildpkg.GuildException;
+import org.guildpkg.io.FileOps;
 
 /**
  * Replaces a file so that readers see the old content or the new, never half: the content goes to
- * a hidden temporary file beside the target, is flushed to disk, and is renamed over it.
+ * a hidden temporary file beside the target, is flushed to disk, and is renamed over it
+ * ({@link FileOps#replace}), failing with a {@link TransportException}.
  */
 public final class AtomicFiles {
   private AtomicFiles() {}
@@ -30,31 +30,11 @@ public final class AtomicFiles {
     replace(target, tmp -> Files.copy(source, tmp, StandardCopyOption.REPLACE_EXISTING));
   }
 
-  private interface Filler {
-    void fill(Path tmp) throws IOException;
-  }
-
-  private static void replace(Path target, Filler filler) {
-    Path tmp = null;
+  private static void replace(Path target, FileOps.Filler filler) {
     try {
-      Files.createDirectories(target.toAbsolutePath().getParent());
-      tmp = Files.createTempFile(target.toAbsolutePath().getParent(), "." + target.getFileName(), ".tmp");
-      filler.fill(tmp);
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-        ch.force(true);
-      }
-      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      tmp = null;
+      FileOps.replace(target, filler);
     } catch (IOException e) {
       throw new TransportException("cannot write " + target + ": " + GuildException.reason(e), false, e);
-    } finally {
-      if (tmp != null) {
-        try {
-          Files.deleteIfExists(tmp);
-        } catch (IOException ignored) {
-          // a hidden .tmp file is harmless and names no package
-        }
-      }
     }
   }
 }

@@ -1,17 +1,13 @@
 package org.guildpkg.transport;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.ReentrantLock;
 import org.guildpkg.GuildException;
 import org.guildpkg.archive.ArchiveWriter;
+import org.guildpkg.io.PathLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,7 +27,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Downloader {
   private static final Logger LOG = LoggerFactory.getLogger(Downloader.class);
-  private static final ConcurrentHashMap<Path, ReentrantLock> JVM_LOCKS = new ConcurrentHashMap<>();
 
   private final Path cacheDir;
   private final int attempts;
@@ -76,24 +71,16 @@ public final class Downloader {
   public Path download(Transport transport, String relPath, long size, String sha256, ProgressListener progress) {
     Path done = cached(relPath);
     Path part = done.resolveSibling(done.getFileName() + ".part");
-    ReentrantLock jvmLock = JVM_LOCKS.computeIfAbsent(done, p -> new ReentrantLock());
-    jvmLock.lock();
-    try {
+    try (PathLock.Hold ignored = PathLock.of(done.resolveSibling(done.getFileName() + ".lock")).hold()) {
       Files.createDirectories(cacheDir);
-      try (FileChannel lockChannel = FileChannel.open(
-              done.resolveSibling(done.getFileName() + ".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-          FileLock ignored = lockChannel.lock()) {
-        if (matches(done, size, sha256)) {
-          LOG.debug("reusing {}", done);
-          return done;
-        }
-        Files.deleteIfExists(done);
-        return transfer(transport, relPath, size, sha256, part, done, progress);
+      if (matches(done, size, sha256)) {
+        LOG.debug("reusing {}", done);
+        return done;
       }
+      Files.deleteIfExists(done);
+      return transfer(transport, relPath, size, sha256, part, done, progress);
     } catch (IOException e) {
       throw new GuildException("cannot use download cache " + cacheDir + ": " + GuildException.reason(e), e);
-    } finally {
-      jvmLock.unlock();
     }
   }
 

@@ -2,6 +2,7 @@ package org.guildpkg.transport;
 
 import java.io.IOException;
 import org.guildpkg.GuildException;
+import org.guildpkg.io.PathLock;
 import java.net.URI;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -9,8 +10,12 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Optional;
+import java.util.Set;
 
-/** A mirror that is a folder on this machine ({@code file://}); never a network call. */
+/**
+ * A mirror that is a folder on this machine ({@code file://}); never a network call. Publishers
+ * take its lock file ({@code .lock}), so that two at once keep each other's entries.
+ */
 public final class FileTransport implements Transport {
   private final Path root;
 
@@ -37,6 +42,31 @@ public final class FileTransport implements Transport {
   /** The local file of a mirror path. */
   public Path file(String relPath) {
     return root.resolve(relPath);
+  }
+
+  @Override
+  public Set<Capability> capabilities() {
+    return Set.of(Capability.LOCK);
+  }
+
+  @Override
+  public Optional<Path> localFile(String relPath) {
+    return Optional.of(file(relPath));
+  }
+
+  /**
+   * Takes the mirror's lock file {@code .lock} (and a lock within this JVM, since a file lock is
+   * held per process), creating the folder when needed.
+   */
+  @Override
+  public MirrorLock lock() {
+    try {
+      Files.createDirectories(root);
+    } catch (IOException e) {
+      throw new GuildException("cannot lock mirror " + root + ": " + GuildException.reason(e), e);
+    }
+    PathLock.Hold held = PathLock.of(root.resolve(".lock")).hold();
+    return held::close;
   }
 
   @Override

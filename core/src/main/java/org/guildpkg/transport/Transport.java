@@ -2,39 +2,48 @@ package org.guildpkg.transport;
 
 import java.net.URI;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import org.guildpkg.GuildException;
 
 /**
- * How files move to and from a mirror: a {@code file://} folder or an {@code http(s)://} server.
+ * How files move to and from a mirror: a {@code file://} folder, an {@code http(s)://} server, or
+ * whatever a {@link TransportFactory} on the class path adds (such as {@code s3://}).
  *
  * <p>A transport knows nothing of indexes or packages; it reads, resumes and writes files named by
  * paths relative to the mirror's root ({@code index.json},
  * {@code packages/NAME/NAME-VERSION.pkg.tar.zst}). What to fetch is the resolver's business and
- * where it goes is the store's, as in Maven Resolver.
+ * where it goes is the store's, as in Maven Resolver. Beyond reading and writing, a transport
+ * tells what else it can do through {@link #capabilities()}: the publisher uses a mirror lock or
+ * conditional writes when it has them, so that concurrent publishers keep each other's entries.
  *
  * <pre>{@code
  * Transport t = Transport.of(URI.create("https://mirror.example.org/guild/"), false);
  * Optional<byte[]> index = t.get("index.json");
  * }</pre>
  */
-public sealed interface Transport permits FileTransport, HttpTransport {
+public interface Transport {
+
+  /** What a transport can do beyond reading and writing files. */
+  enum Capability {
+    /** {@link #lock()}: one publisher at a time holds the mirror. */
+    LOCK,
+    /**
+     * {@link #getVersioned(String)} and {@link #putIf(String, byte[], Optional)}: a write that
+     * succeeds only when the file is still the version that was read (HTTP's If-Match and
+     * If-None-Match).
+     */
+    CONDITIONAL_WRITES
+  }
 
   /**
-   * The transport for a mirror URL.
+   * The transport for a mirror URL given on the command line; see {@link Transports#of}.
    *
-   * @param offline when true, an HTTP transport refuses every request (no network call at all)
-   * @throws GuildException for a scheme other than {@code file}, {@code http} and {@code https}
+   * @param offline when true, a network transport refuses every request (no network call at all)
+   * @throws GuildException for a scheme no transport serves
    */
   static Transport of(URI mirror, boolean offline) {
-    String scheme = mirror.getScheme() == null ? "" : mirror.getScheme().toLowerCase(Locale.ROOT);
-    return switch (scheme) {
-      case "file" -> new FileTransport(Path.of(mirror));
-      case "http", "https" -> new HttpTransport(mirror, offline);
-      default -> throw new GuildException(
-          "unsupported mirror URL " + mirror + ": use file://, http:// or https://");
-    };
+    return Transports.of(mirror, TransportContext.of(offline));
   }
 
   /** The mirror's root URL, ending with {@code /}. */
@@ -72,6 +81,68 @@ public sealed interface Transport permits FileTransport, HttpTransport {
 
   /** Writes small content to the mirror, like {@link #put(String, Path)}. */
   void put(String relPath, byte[] content);
+
+  /** What this transport can do beyond reading and writing; none by default. */
+  default Set<Capability> capabilities() {
+    return Set.of();
+  }
+
+  /**
+   * The file of this machine that holds a mirror file, when the mirror is a local folder, so that
+   * it can be read in place instead of copied; empty for remote mirrors.
+   */
+  default Optional<Path> localFile(String relPath) {
+    return Optional.empty();
+  }
+
+  /**
+   * Takes the mirror's publishing lock, waiting for another holder to let go; only with
+   * {@link Capability#LOCK}.
+   *
+   * @return the held lock; closing it lets go
+   * @throws UnsupportedOperationException without {@link Capability#LOCK}
+   */
+  default MirrorLock lock() {
+    throw new UnsupportedOperationException(base() + " has no publishing lock");
+  }
+
+  /**
+   * Reads a small file with its version tag (an HTTP ETag); only with
+   * {@link Capability#CONDITIONAL_WRITES}.
+   *
+   * @return empty when the mirror has no such file
+   * @throws UnsupportedOperationException without {@link Capability#CONDITIONAL_WRITES}
+   */
+  default Optional<Versioned> getVersioned(String relPath) {
+    throw new UnsupportedOperationException(base() + " has no conditional writes");
+  }
+
+  /**
+   * Writes small content only when the file is still at version {@code expected} (If-Match), or
+   * when {@code expected} is empty, only when there is no such file yet (If-None-Match: *); only
+   * with {@link Capability#CONDITIONAL_WRITES}.
+   *
+   * @return false, writing nothing, when the file was changed by someone else meanwhile
+   * @throws UnsupportedOperationException without {@link Capability#CONDITIONAL_WRITES}
+   */
+  default boolean putIf(String relPath, byte[] content, Optional<String> expected) {
+    throw new UnsupportedOperationException(base() + " has no conditional writes");
+  }
+
+  /**
+   * A file's content with the tag of that version.
+   *
+   * @param content the bytes
+   * @param tag an opaque version tag (an ETag) for {@link #putIf(String, byte[], Optional)}
+   */
+  record Versioned(byte[] content, String tag) {}
+
+  /** A held publishing lock of a mirror; {@link #close()} lets go. */
+  interface MirrorLock extends AutoCloseable {
+    /** Lets go of the lock. */
+    @Override
+    void close();
+  }
 
   /** Percent-encodes the characters of a relative mirror path that URLs treat specially. */
   static String encode(String relPath) {

@@ -87,6 +87,18 @@ class ArchiveRoundTripTest {
   }
 
   @Test
+  void linkEscapingThroughAnotherLinkIsRefusedAsInstallWould() throws IOException {
+    Path dir = pkgdir();
+    Files.createSymbolicLink(dir.resolve("here"), Path.of("."));
+    Files.createSymbolicLink(dir.resolve("up"), Path.of("here/.."));
+    Path out = tmp.resolve("out");
+    assertThatThrownBy(() -> ArchiveWriter.write(manifest(), dir, out, 0))
+        .isInstanceOf(GuildException.class)
+        .hasMessageContaining("symbolic link 'up' points to 'here/..', outside the package folder");
+    assertThat(out.toFile().list() == null ? new String[0] : out.toFile().list()).isEmpty();
+  }
+
+  @Test
   void aFileThatIsNoArchiveIsNamedInTheError() throws IOException {
     Path junk = Files.writeString(tmp.resolve("junk.pkg.tar.zst"), "hello");
     assertThatThrownBy(() -> ArchiveReader.open(junk))

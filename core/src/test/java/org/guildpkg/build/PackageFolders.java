@@ -53,6 +53,17 @@ public final class PackageFolders {
     }
   }
 
+  /**
+   * What work folders a home holds: the entries of {@code tmp/} and of {@code builds/} (but its
+   * guard lock file), which a finished or failed build must leave empty.
+   */
+  public static List<String> workLeftovers(Path home) {
+    return Stream.concat(listing(home.resolve("tmp")).stream().map(p -> "tmp/" + p),
+            listing(home.resolve("builds")).stream().filter(p -> !p.equals(".lock"))
+                .map(p -> "builds/" + p))
+        .toList();
+  }
+
   /** The sha256 of a file. */
   public static String sha256(Path file) {
     try {

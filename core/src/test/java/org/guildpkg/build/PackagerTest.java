@@ -54,7 +54,7 @@ class PackagerTest {
             + dir.resolve("packager"));
     assertThat(output).contains("preparing").doesNotContain("not reached", "==> Starting package()...");
     assertThat(PackageFolders.listing(out())).isEmpty();
-    assertThat(PackageFolders.listing(home().resolve("tmp"))).isEmpty();
+    assertThat(PackageFolders.workLeftovers(home())).isEmpty();
   }
 
   @Test
@@ -111,7 +111,7 @@ class PackagerTest {
     String vars = PackageFolders.entries(builder(dir).build()).get("data/vars.txt");
     String srcdir = line(vars, "srcdir");
     assertThat(line(vars, "pwd")).isEqualTo(srcdir);
-    assertThat(srcdir).startsWith(home().resolve("tmp").toString()).endsWith("/src");
+    assertThat(srcdir).startsWith(home().resolve("builds").toString()).endsWith("/src");
     assertThat(line(vars, "pkgdir")).isEqualTo(srcdir.replaceFirst("/src$", "/pkg"));
     assertThat(line(vars, "startdir")).isEqualTo(dir.toString());
     assertThat(line(vars, "pkgname")).isEqualTo("vars");
@@ -162,7 +162,7 @@ class PackagerTest {
         .isInstanceOf(GuildException.class)
         .hasMessageContaining("points outside the package folder");
     assertThat(PackageFolders.listing(out())).isEmpty();
-    assertThat(PackageFolders.listing(home().resolve("tmp"))).isEmpty();
+    assertThat(PackageFolders.workLeftovers(home())).isEmpty();
   }
 
   @Test
@@ -206,7 +206,7 @@ class PackagerTest {
     assertThat(t.isAlive()).isFalse();
     assertThat(output).anyMatch(l -> l.startsWith("failed: interrupted"));
     assertThat(PackageFolders.listing(out())).isEmpty();
-    assertThat(PackageFolders.listing(home().resolve("tmp"))).isEmpty();
+    assertThat(PackageFolders.workLeftovers(home())).isEmpty();
   }
 
   private static String line(String text, String key) {

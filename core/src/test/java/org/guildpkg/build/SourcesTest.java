@@ -74,7 +74,8 @@ class SourcesTest {
   }
 
   private PackageBuilder builder(Path dir) {
-    return PackageBuilder.forDirectory(dir).output(out()).home(home()).progress(l -> { });
+    return PackageBuilder.forDirectory(dir).output(out()).home(home()).progress(l -> { })
+        .sources(SourceSearchPath.empty());
   }
 
   private Path folder(String source, String sums, Map<String, String> files) {
@@ -96,7 +97,7 @@ class SourcesTest {
             + PackageFolders.sha256("data"));
     assertThat(dir.resolve("prepare-ran")).doesNotExist();
     assertThat(PackageFolders.listing(out())).isEmpty();
-    assertThat(PackageFolders.listing(home().resolve("tmp"))).isEmpty();
+    assertThat(PackageFolders.workLeftovers(home())).isEmpty();
   }
 
   @Test
@@ -113,7 +114,7 @@ class SourcesTest {
     Path dir = folder(base + "/files/nope.txt", "SKIP", Map.of());
     assertThatThrownBy(() -> builder(dir).build())
         .isInstanceOf(GuildException.class)
-        .hasMessageContaining("cannot download source " + base + "/files/nope.txt: HTTP 404");
+        .hasMessageContaining("source " + base + "/files/nope.txt cannot be downloaded (HTTP 404)");
     assertThat(PackageFolders.listing(home().resolve("cache/sources")))
         .noneMatch(p -> p.endsWith(".txt") || p.endsWith(".part"));
     assertThat(PackageFolders.listing(out())).isEmpty();
@@ -163,12 +164,71 @@ class SourcesTest {
     Path dir = folder(base + "/files/o.txt", PackageFolders.sha256("o"), Map.of());
     assertThatThrownBy(() -> builder(dir).offline(true).build())
         .isInstanceOf(GuildException.class)
-        .hasMessageContaining("is not in the source cache and guild is offline");
+        .hasMessageContaining("is neither in the source cache nor on the source search path")
+        .hasMessageContaining("and guild is offline");
     assertThat(hits).isEmpty();
     builder(dir).build();
     Path archive = builder(dir).offline(true).build();
     assertThat(hits.get("/files/o.txt")).hasValue(1);
     assertThat(PackageFolders.entries(archive)).containsEntry("data/o.txt", "o");
+  }
+
+  @Test
+  void aMatchingFileOnTheSearchPathIsUsedInsteadOfDownloadingAndCopiedIntoTheCache()
+      throws IOException {
+    served.put("/files/big.bin", "upstream".getBytes(StandardCharsets.UTF_8));
+    Path mirror = Files.createDirectories(tmp.resolve("fixtures"));
+    Files.writeString(mirror.resolve("big.bin"), "upstream");
+    Path dir = folder(base + "/files/big.bin", PackageFolders.sha256("upstream"), Map.of());
+    List<String> lines = new java.util.ArrayList<>();
+    Path archive = builder(dir).sources(SourceSearchPath.parse(tmp.resolve("none") + ":" + mirror))
+        .progress(lines::add).build();
+    assertThat(hits).isEmpty();
+    assertThat(lines).contains("  -> Found big.bin in " + mirror);
+    assertThat(PackageFolders.entries(archive)).containsEntry("data/big.bin", "upstream");
+
+    // The copy in the source cache serves the next build, offline and without the search path.
+    Files.delete(mirror.resolve("big.bin"));
+    Path again = builder(dir).offline(true).build();
+    assertThat(PackageFolders.entries(again)).containsEntry("data/big.bin", "upstream");
+    assertThat(hits).isEmpty();
+  }
+
+  @Test
+  void aFileOnTheSearchPathWithAnotherChecksumIsNotUsed() throws IOException {
+    served.put("/files/f.txt", "good".getBytes(StandardCharsets.UTF_8));
+    Path mirror = Files.createDirectories(tmp.resolve("fixtures"));
+    Files.writeString(mirror.resolve("f.txt"), "stale");
+    Path dir = folder(base + "/files/f.txt", PackageFolders.sha256("good"), Map.of());
+    Path archive = builder(dir).sources(SourceSearchPath.parse(mirror.toString())).build();
+    assertThat(hits.get("/files/f.txt")).hasValue(1);
+    assertThat(PackageFolders.entries(archive)).containsEntry("data/f.txt", "good");
+  }
+
+  @Test
+  void aSourceNeitherOnTheSearchPathNorDownloadableNamesTheUrlAndThePathTried()
+      throws IOException {
+    Path mirror = Files.createDirectories(tmp.resolve("fixtures"));
+    Path dir = folder(base + "/files/gone.tflite", "a".repeat(64), Map.of());
+    assertThatThrownBy(() -> builder(dir).sources(SourceSearchPath.parse(mirror.toString()))
+            .build())
+        .isInstanceOf(GuildException.class)
+        .hasMessageNotContaining("\n")
+        .hasMessageContaining("source " + base + "/files/gone.tflite cannot be downloaded")
+        .hasMessageContaining("gone.tflite is not on the source search path " + mirror);
+    assertThat(PackageFolders.listing(out())).isEmpty();
+  }
+
+  @Test
+  void sourcesOptionsComeBeforeTheEnvironmentAndMustBeFolders() throws IOException {
+    Path a = Files.createDirectories(tmp.resolve("a"));
+    Path b = Files.createDirectories(tmp.resolve("b"));
+    assertThat(SourceSearchPath.parse(":" + b + "::" + tmp.resolve("missing")).withFirst(List.of(a))
+        .dirs()).containsExactly(a, b);
+    assertThatThrownBy(() -> SourceSearchPath.empty().withFirst(List.of(tmp.resolve("missing"))))
+        .isInstanceOf(GuildException.class)
+        .hasMessage("source search path: " + tmp.resolve("missing") + " is not a folder; give an"
+            + " existing folder to --sources");
   }
 
   @Test

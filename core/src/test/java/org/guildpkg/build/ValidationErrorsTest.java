@@ -42,7 +42,7 @@ class ValidationErrorsTest {
         .hasMessageContaining(problem)
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
     assertThat(PackageFolders.listing(out)).isEmpty();
-    assertThat(PackageFolders.listing(home.resolve("tmp"))).isEmpty();
+    assertThat(PackageFolders.workLeftovers(home)).isEmpty();
     assertThat(PackageFolders.listing(dir)).containsExactlyInAnyOrder("GuildPkg", "a.txt", "b.txt");
   }
 }

@@ -19,16 +19,21 @@ public record CliRun(int status, String out, String err) {
 
   /** Runs {@code guild --home HOME ARGS...}. */
   public static CliRun guild(Path home, String... args) {
+    String[] all = new String[args.length + 2];
+    all[0] = "--home";
+    all[1] = home.toString();
+    System.arraycopy(args, 0, all, 2, args.length);
+    return run(all);
+  }
+
+  /** Runs {@code guild ARGS...} as given (global options such as {@code --home} included). */
+  public static CliRun run(String... args) {
     StringWriter o = new StringWriter();
     StringWriter e = new StringWriter();
     CommandLine cl = GuildCli.commandLine();
     cl.setOut(new PrintWriter(o, true));
     cl.setErr(new PrintWriter(e, true));
-    String[] all = new String[args.length + 2];
-    all[0] = "--home";
-    all[1] = home.toString();
-    System.arraycopy(args, 0, all, 2, args.length);
-    int status = cl.execute(all);
+    int status = cl.execute(args);
     return new CliRun(status, o.toString(), e.toString());
   }
 

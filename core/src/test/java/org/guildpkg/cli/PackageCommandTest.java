@@ -108,6 +108,41 @@ class PackageCommandTest {
   }
 
   @Test
+  void sourcesOptionsFindAnUndownloadableSourceAndAreNamedWhenItIsMissing() throws IOException {
+    // A URL nobody answers: a loopback port that was just free.
+    int port;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1,
+        java.net.InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort();
+    }
+    String url = "http://127.0.0.1:" + port + "/models/weights.bin";
+    Path dir = PackageFolders.write(tmp.resolve("pkg"), PackageFolders.header("weights")
+        + "source = " + url + "\nsha256sums = " + PackageFolders.sha256("w") + "\n", Map.of());
+    Path empty = Files.createDirectories(tmp.resolve("empty"));
+    Path fixtures = Files.createDirectories(tmp.resolve("fixtures"));
+    Files.writeString(fixtures.resolve("weights.bin"), "w");
+
+    CliRun missing = guild("package", dir.toString(), "--sources", empty.toString());
+    assertThat(missing.status()).isEqualTo(1);
+    assertThat(missing.err().strip().lines()).last().asString()
+        .startsWith("guild: " + dir.resolve("GuildPkg") + ":5: source " + url
+            + " cannot be downloaded (cannot connect to 127.0.0.1:" + port + ") and")
+        .contains("weights.bin is not on the source search path " + empty);
+
+    CliRun found = guild("package", dir.toString(), "--sources", empty.toString(),
+        "--sources", fixtures.toString(), "--output", tmp.resolve("out").toString());
+    assertThat(found.status()).as(found.err()).isZero();
+    assertThat(found.err()).contains("-> Found weights.bin in " + fixtures);
+    assertThat(PackageFolders.entries(Path.of(found.lastLine())))
+        .containsEntry("data/weights.bin", "w");
+
+    CliRun notAFolder = guild("package", dir.toString(), "--sources", tmp.resolve("no").toString());
+    assertThat(notAFolder.status()).isEqualTo(1);
+    assertThat(notAFolder.err()).contains("guild: source search path: " + tmp.resolve("no")
+        + " is not a folder");
+  }
+
+  @Test
   void anUnknownOptionIsAUsageError() {
     CliRun run = guild("package", "--no-such-flag");
     assertThat(run.status()).isEqualTo(2);

@@ -2,6 +2,7 @@ package org.guildpkg.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -11,6 +12,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -21,6 +23,7 @@ import org.apache.commons.compress.archivers.tar.TarConstants;
 import org.guildpkg.GuildException;
 import org.guildpkg.archive.ArchiveWriter;
 import org.guildpkg.archive.FileEntry;
+import org.guildpkg.archive.PathTree;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -256,5 +259,59 @@ class MaliciousArchiveTest {
   void fileListClaimingTheStoresOwnMetadataNameIsRejected() throws IOException {
     Path a = archive(List.of(declared(".MANIFEST.json", "{}")), Raw.file("data/.MANIFEST.json", "{}"));
     assertRejected(a, "'.MANIFEST.json' uses a name the store keeps for itself");
+  }
+
+  @Test
+  void aPathOfHundredsOfThousandsOfPartsIsRefusedAtOnce() throws IOException {
+    String deep = "a/".repeat(400_000) + "x";
+    Path a = archive(List.of(declared(deep, "x")), Raw.file("data/x", "x"));
+    assertThat(Files.size(a)).as("a tiny archive").isLessThan(64 << 10);
+    assertTimeoutPreemptively(Duration.ofSeconds(20),
+        () -> assertRejected(a, "is longer than 4096 bytes"));
+  }
+
+  @Test
+  void aPathDeeperThanTheLimitIsRefused() throws IOException {
+    String deep = "a/".repeat(PathTree.MAX_DEPTH) + "x";
+    Path a = archive(List.of(declared(deep, "x")), Raw.file("data/" + deep, "x"));
+    assertRejected(a, "is deeper than " + PathTree.MAX_DEPTH + " folders");
+  }
+
+  @Test
+  void thousandsOfChainedLinksAreResolvedOnceEach() throws IOException {
+    // 2,000 links deep in a folder, each with a long target that ends in the previous link
+    // (chains of 39, under the hop limit): re-walking every chain on every hop took minutes.
+    // The file list alone is checked before any data: the archive holds none of its entries.
+    String dir = "d/".repeat(199) + "d";
+    List<FileEntry> list = new ArrayList<>();
+    for (int i = 1; i <= 200; i++) {
+      list.add(new FileEntry("d/".repeat(i - 1) + "d", FileEntry.Kind.DIRECTORY, 0755, 0, "",
+          Optional.empty()));
+    }
+    String noise = "x/../".repeat(780);
+    for (int i = 0; i < 2000; i++) {
+      list.add(link(dir + "/l" + i, noise + (i % 39 == 0 ? "." : "l" + (i - 1))));
+    }
+    Path a = archive(list);
+    assertThat(Files.size(a)).as("a tiny archive").isLessThan(64 << 10);
+    assertTimeoutPreemptively(Duration.ofSeconds(20),
+        () -> assertRejected(a, "'d' is in the file list but missing from the archive"));
+  }
+
+  @Test
+  void aLinkLoopIsRefused() throws IOException {
+    Path a = archive(List.of(link("a", "b/x"), link("b", "a/y")),
+        Raw.special("data/a", TarConstants.LF_SYMLINK, "b/x"),
+        Raw.special("data/b", TarConstants.LF_SYMLINK, "a/y"));
+    assertRejected(a, "symbolic link 'a' points to 'b/x', outside the package folder (or through a loop");
+  }
+
+  @Test
+  void aLinkEscapingThroughALinkToDotIsRefused() throws IOException {
+    // l1 -> . is the package folder; l2 -> l1/.. reads as the package folder but is its parent.
+    Path a = archive(List.of(link("l1", "."), link("l2", "l1/..")),
+        Raw.special("data/l1", TarConstants.LF_SYMLINK, "."),
+        Raw.special("data/l2", TarConstants.LF_SYMLINK, "l1/.."));
+    assertRejected(a, "symbolic link 'l2' points to 'l1/..', outside the package folder");
   }
 }

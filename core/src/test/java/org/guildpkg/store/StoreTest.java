@@ -31,7 +31,8 @@ class StoreTest {
   @Test
   void openCreatesTheLayoutAndRemovesLeftoversOfAKilledRun() throws IOException {
     Store.open(home());
-    for (String d : List.of("packages", "tmp", "cache/sources", "cache/downloads", "cache/indexes")) {
+    for (String d : List.of("packages", "tmp", "builds", "cache/sources", "cache/downloads",
+        "cache/indexes")) {
       assertThat(home().resolve(d)).isDirectory();
     }
     Path leftover = Files.createDirectories(home().resolve("tmp/install-demo-1-123/pkg/a"));
@@ -40,6 +41,28 @@ class StoreTest {
     Store.open(home());
     assertThat(TestArchives.tmpEntries(home())).isEmpty();
     assertThat(home().resolve("packages/half")).doesNotExist();
+  }
+
+  @Test
+  void aSwappedArchiveOfTheSameSizeIsRefusedBeforeAnyOfItIsParsed() throws IOException {
+    // A file mirror's folder is writable by someone without the key: the index vouches for one
+    // archive, the folder holds another of the same size. Nothing of it may be parsed.
+    Path signed = TestArchives.random(tmp.resolve("a"), "demo", "1.0", 4, 4096, 1);
+    Path swapped = TestArchives.random(tmp.resolve("b"), "demo", "1.0", 4, 4096, 2);
+    assertThat(Files.size(swapped)).isEqualTo(Files.size(signed));
+    ArchiveChecksum indexed = new ArchiveChecksum(Files.size(signed),
+        org.guildpkg.archive.ArchiveWriter.sha256(signed), "file:///mirror/demo-1.0.pkg.tar.zst");
+    Store store = Store.open(home());
+    List<Long> progress = new java.util.ArrayList<>();
+    assertThatThrownBy(() -> store.install(swapped, InstallOptions.defaults()
+            .withProgress((done, total) -> progress.add(done)).verifying(indexed)))
+        .isInstanceOf(GuildException.class)
+        .hasMessageContaining("checksum mismatch for file:///mirror/demo-1.0.pkg.tar.zst")
+        .hasNoCause();
+    assertThat(progress).as("the extractor never started").isEmpty();
+    assertThat(store.installed()).isEmpty();
+    assertThat(store.install(signed, InstallOptions.defaults().verifying(indexed)).name())
+        .isEqualTo(PackageName.of("demo"));
   }
 
   @Test

@@ -79,11 +79,12 @@ public final class TestArchives {
     }
   }
 
-  /** Every path below {@code home} outside {@code tmp/} and the lock file, as a sorted list. */
+  /** Every path below {@code home} outside {@code tmp/}, {@code builds/} and the lock file, sorted. */
   public static List<String> snapshot(Path home) {
     try (var s = Files.walk(home)) {
       return s.map(p -> home.relativize(p).toString())
-          .filter(p -> !p.isEmpty() && !p.equals("lock") && !p.startsWith("tmp"))
+          .filter(p -> !p.isEmpty() && !p.equals("lock") && !p.startsWith("tmp")
+              && !p.startsWith("builds"))
           .sorted().toList();
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -18,6 +18,7 @@ import org.guildpkg.tf.data.Batch;
 import org.guildpkg.tf.data.BatchIterator;
 import org.guildpkg.tf.data.Dataset;
 import org.guildpkg.tf.data.SplitArrays;
+import org.guildpkg.tf.testsupport.Fixtures;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,7 +39,7 @@ class FashionMnistPackageTest {
   static Path installed;
 
   static Path packageFolder() {
-    return Path.of(System.getProperty("guild.repoRoot", "..")).resolve("examples/packages/fashion-mnist");
+    return Fixtures.repoRoot().resolve("examples/packages/fashion-mnist");
   }
 
   @BeforeAll

@@ -13,7 +13,7 @@ import org.tensorflow.types.TFloat32;
 /** Proves that TensorFlow's natives load here and run a SavedModel that TensorFlow exported. */
 class TensorFlowSmokeTest {
   static Path fixtures() {
-    return Path.of(System.getProperty("guild.repoRoot", "..")).resolve("../shared/fixtures/tf-serving").normalize();
+    return Path.of(System.getProperty("guild.repoRoot", "..")).resolve("testdata/tf-serving").normalize();
   }
 
   @Test

@@ -12,7 +12,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,6 +22,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.guildpkg.GuildPackage;
+import org.guildpkg.testsupport.Curl;
 import org.guildpkg.tf.classify.Classifier;
 import org.guildpkg.tf.classify.Prediction;
 import org.guildpkg.tf.data.Dataset;
@@ -143,11 +143,11 @@ class FashionMnistConvnetServingTest {
     String endpoint = server.uri() + "/v1/models/" + NAME + ":predict";
     Path rows = dir.resolve("rows.json");
     Files.writeString(rows, rowRequest(right, true));
-    JsonNode predictions = JSON.readTree(curl("-H", "Content-Type: application/json",
+    JsonNode predictions = JSON.readTree(Curl.ok("-H", "Content-Type: application/json",
         "--data-binary", "@" + rows, endpoint)).get("predictions");
     Path columns = dir.resolve("columns.json");
     Files.writeString(columns, columnarRequest(right));
-    JsonNode outputs = JSON.readTree(curl("--data-binary", "@" + columns, endpoint)).get("outputs");
+    JsonNode outputs = JSON.readTree(Curl.ok("--data-binary", "@" + columns, endpoint)).get("outputs");
     assertThat(predictions).hasSize(RIGHT);
     for (int k = 0; k < RIGHT; k++) {
       int i = right[k];
@@ -295,21 +295,5 @@ class FashionMnistConvnetServingTest {
     return CLIENT.send(HttpRequest.newBuilder(URI.create(uri)).timeout(Duration.ofSeconds(60))
         .header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  /** Runs curl in another process and returns what it printed; fails unless it exits 0. */
-  static String curl(String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of("curl", "-sS", "--fail-with-body", "--max-time", "60"));
-    cmd.addAll(List.of(args));
-    Path out = Files.createTempFile("curl", ".out");
-    try {
-      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
-      assertThat(p.waitFor(90, TimeUnit.SECONDS)).as("curl finished").isTrue();
-      String text = Files.readString(out, StandardCharsets.UTF_8);
-      assertThat(p.exitValue()).as("curl exit status; output: " + text).isZero();
-      return text;
-    } finally {
-      Files.deleteIfExists(out);
-    }
   }
 }

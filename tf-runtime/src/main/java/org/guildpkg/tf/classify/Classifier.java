@@ -1,9 +1,5 @@
 package org.guildpkg.tf.classify;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -11,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.guildpkg.GuildException;
-import org.guildpkg.archive.PackageFormat;
+import org.guildpkg.GuildPackage;
 import org.guildpkg.tf.model.ModelResult;
 import org.guildpkg.tf.model.ModelSignature;
 import org.guildpkg.tf.model.SavedModel;
@@ -43,8 +39,6 @@ import org.tensorflow.types.TUint8;
  * <p>It does not own the model: close the model, not the classifier. Thread-safe.
  */
 public final class Classifier {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   private final SavedModel model;
   private final ModelSignature signature;
   private final List<String> classes;
@@ -244,18 +238,10 @@ public final class Classifier {
 
   /** The {@code classes} of the manifest in a model package's folder; empty without one. */
   static List<String> classesOf(Path folder) {
-    Path manifest = folder.resolve(PackageFormat.MANIFEST);
-    if (!Files.isRegularFile(manifest)) {
-      return List.of();
-    }
-    try {
-      JsonNode classes = JSON.readTree(manifest.toFile()).path("interface").path("classes");
-      List<String> out = new ArrayList<>();
-      classes.forEach(c -> out.add(c.asText()));
-      return out;
-    } catch (IOException e) {
-      throw new GuildException(manifest + ": not valid JSON: " + e.getMessage(), e);
-    }
+    List<String> out = new ArrayList<>();
+    GuildPackage.tryOpen(folder).ifPresent(p ->
+        p.manifest().interfaceData().path("classes").forEach(c -> out.add(c.asText())));
+    return out;
   }
 
   @Override

@@ -8,6 +8,8 @@ import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.guildpkg.GuildException;
+import org.guildpkg.GuildPackages;
+import org.guildpkg.PackageFolder;
 import org.guildpkg.cli.GuildCli;
 import org.guildpkg.tf.model.FeatureCheck;
 import org.guildpkg.tf.model.SavedModel;
@@ -37,7 +39,7 @@ final class CheckCommand implements Callable<Integer> {
   @Parameters(
       index = "1",
       paramLabel = "DATASET",
-      description = "An installed dataset package or a dataset folder with a .MANIFEST.json.")
+      description = "An installed dataset package or a dataset package folder.")
   String datasetSpec;
 
   @Option(names = "--json", description = "Print a JSON object {model, dataset, ok, inputs: [{signature, input, input_type, feature, feature_type, problem}]} instead of a table; still exits 1 on a mismatch (default: table).")
@@ -45,14 +47,14 @@ final class CheckCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    PackageSpecs.Resolved data = PackageSpecs.resolve(datasetSpec, parent.home());
-    JsonNode features = data.manifest()
-        .map(m -> m.interfaceData().path("features"))
+    PackageFolder data = GuildPackages.at(parent.home()).offline(parent.offline()).resolve(datasetSpec);
+    JsonNode features = data.pkg()
+        .map(p -> p.manifest().interfaceData().path("features"))
         .filter(JsonNode::isObject)
         .orElseThrow(() -> new GuildException(
-            data.label() + " has no features in its manifest (.MANIFEST.json, interface.features);"
+            data.label() + " has no features in its manifest (interface.features);"
                 + " is it a dataset package?"));
-    PackageSpecs.Resolved modelRef = PackageSpecs.resolve(modelSpec, parent.home());
+    PackageFolder modelRef = GuildPackages.at(parent.home()).offline(parent.offline()).resolve(modelSpec);
     List<FeatureCheck.Match> matches;
     try (SavedModel model = SavedModel.open(modelRef.folder())) {
       matches = FeatureCheck.check(model, features);

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
+import org.guildpkg.GuildPackages;
+import org.guildpkg.PackageFolder;
 import org.guildpkg.cli.GuildCli;
 import org.guildpkg.tf.model.Deployer;
 import picocli.CommandLine.Command;
@@ -63,7 +65,7 @@ final class DeployCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    PackageSpecs.Resolved r = PackageSpecs.resolve(spec, parent.home());
+    PackageFolder r = GuildPackages.at(parent.home()).offline(parent.offline()).resolve(spec);
     Deployer.Deployment d = Deployer.to(to).deploy(
         r.folder(), name != null ? name : r.name(),
         version == null ? OptionalLong.empty() : OptionalLong.of(version));

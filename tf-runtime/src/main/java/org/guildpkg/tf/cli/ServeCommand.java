@@ -11,8 +11,9 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.guildpkg.GuildException;
 import org.guildpkg.GuildPackage;
-import org.guildpkg.cli.GuildCli;
 import org.guildpkg.GuildPackages;
+import org.guildpkg.PackageFolder;
+import org.guildpkg.cli.GuildCli;
 import org.guildpkg.spec.PackageName;
 import org.guildpkg.tf.serve.ModelServer;
 import org.guildpkg.tf.serve.ServedModel;
@@ -132,9 +133,9 @@ final class ServeCommand implements Callable<Integer> {
   private List<ServedModel> add(ModelServer server, String spec) {
     Path asPath = Path.of(spec);
     if (Files.isDirectory(asPath)) {
-      PackageSpecs.Resolved r = PackageSpecs.resolve(spec, parent.home());
-      if (r.manifest().isPresent() && name == null) {
-        return List.of(server.add(new GuildPackage(r.manifest().get(), r.folder())));
+      PackageFolder r = GuildPackages.at(parent.home()).offline(parent.offline()).resolve(spec);
+      if (r.pkg().isPresent() && name == null) {
+        return List.of(server.add(r.pkg().get()));
       }
       return server.add(name != null ? name : folderName(r.folder()), r.folder());
     }
@@ -150,10 +151,7 @@ final class ServeCommand implements Callable<Integer> {
         return added;
       }
     }
-    PackageSpecs.Resolved r = PackageSpecs.resolve(spec, parent.home());
-    GuildPackage pkg = new GuildPackage(r.manifest().orElseThrow(() -> new GuildException(
-        r.folder() + " has no .MANIFEST.json; reinstall " + spec)), r.folder());
-    return List.of(server.add(pkg));
+    return List.of(server.add(GuildPackages.at(parent.home()).offline(parent.offline()).resolve(spec).requirePackage()));
   }
 
   /** The folder's name, or its parent's for a version folder ({@code half_plus_two/00000123}). */

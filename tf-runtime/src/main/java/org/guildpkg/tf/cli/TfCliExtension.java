@@ -16,9 +16,9 @@ public final class TfCliExtension implements CliExtension {
         new DeployCommand(),
         new ServeCommand(),
         new TfRecordCommand(),
-        new org.guildpkg.tf.train.InitCommand(),
-        new org.guildpkg.tf.train.TrainCommand(),
-        new org.guildpkg.tf.train.EvaluateCommand(),
-        new org.guildpkg.tf.train.DemoCommand());
+        new org.guildpkg.tf.cli.InitCommand(),
+        new org.guildpkg.tf.cli.TrainCommand(),
+        new org.guildpkg.tf.cli.EvaluateCommand(),
+        new org.guildpkg.tf.cli.DemoCommand());
   }
 }

@@ -2,7 +2,6 @@ package org.guildpkg.tf.data;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -10,10 +9,10 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.guildpkg.GuildException;
 import org.guildpkg.GuildPackage;
 import org.guildpkg.archive.Manifest;
-import org.guildpkg.archive.PackageFormat;
 import org.guildpkg.spec.PackageType;
 
 /**
@@ -60,22 +59,16 @@ public final class Dataset {
   }
 
   /**
-   * Opens a dataset folder: an installed package (described by its {@code .MANIFEST.json}) or a
+   * Opens a dataset folder: a package folder (described by its manifest) or a
    * folder of TFRecords (described by its {@code dataset.json} and by reading the files, as
    * packaging would).
    *
    * @throws GuildException when the folder is not a dataset
    */
   public static Dataset open(Path folder) {
-    Path manifestFile = folder.resolve(PackageFormat.MANIFEST);
-    if (Files.isRegularFile(manifestFile)) {
-      Manifest m;
-      try {
-        m = Manifest.fromJson(DatasetInspector.JSON.readTree(manifestFile.toFile()), manifestFile.toString());
-      } catch (IOException e) {
-        throw new GuildException(manifestFile + ": not valid JSON: " + e.getMessage(), e);
-      }
-      return of(m, folder, manifestFile.toString());
+    Optional<GuildPackage> pkg = GuildPackage.tryOpen(folder);
+    if (pkg.isPresent()) {
+      return of(pkg.get().manifest(), folder, folder.toString());
     }
     if (!Files.isDirectory(folder)) {
       throw new GuildException("dataset folder " + folder + " does not exist");

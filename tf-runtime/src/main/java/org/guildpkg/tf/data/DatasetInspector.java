@@ -11,6 +11,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -19,6 +20,7 @@ import org.guildpkg.GuildException;
 import org.guildpkg.archive.Manifest;
 import org.guildpkg.spec.PackageType;
 import org.guildpkg.spi.PackageInspector;
+import org.guildpkg.spi.SummaryText;
 import org.tensorflow.proto.Example;
 
 /**
@@ -202,5 +204,25 @@ public final class DatasetInspector implements PackageInspector {
         mergeMissing((ObjectNode) mine, (ObjectNode) e.getValue());
       }
     }
+  }
+
+  /** Describes a dataset's {@code splits}, {@code features} and {@code classes}. */
+  @Override
+  public Set<String> summarizedKeys(PackageType type) {
+    return type == PackageType.DATASET ? Set.of("splits", "features", "classes") : Set.of();
+  }
+
+  /** {@code splits: train 60000, test 10000}, {@code features: image uint8 [28, 28], ...}, the classes. */
+  @Override
+  public List<SummaryLine> summarize(PackageType type, JsonNode data) {
+    List<SummaryLine> out = new ArrayList<>();
+    if (type == PackageType.DATASET) {
+      SummaryText.add(out, "splits", SummaryText.join(data.path("splits"),
+          e -> e.getKey() + " " + e.getValue().path("examples").asText("?")));
+      SummaryText.add(out, "features", SummaryText.join(data.path("features"),
+          e -> e.getKey() + " " + SummaryText.tensor(e.getValue())));
+      SummaryText.add(out, "classes", SummaryText.values(data.path("classes")));
+    }
+    return out;
   }
 }

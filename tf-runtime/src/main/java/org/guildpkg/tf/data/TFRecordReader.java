@@ -1,11 +1,13 @@
 package org.guildpkg.tf.data;
 
 import java.io.BufferedInputStream;
+import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -13,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.CRC32C;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.Inflater;
 import java.util.zip.InflaterInputStream;
 import org.guildpkg.GuildException;
 
@@ -29,14 +32,18 @@ import org.guildpkg.GuildException;
  *
  * <p>A corrupt or truncated record is a {@link GuildException} naming the file and the record's
  * byte offset (in the uncompressed stream for compressed files). Garbage never makes it allocate
- * without bound: a record's length is checked against what is left of a plain file, and for a
- * compressed stream the buffer only grows as decompressed bytes actually arrive, up to {@link
- * #MAX_COMPRESSED_RECORD_BYTES}. Reading reuses one large buffer; {@link #record()} is a view of it
+ * without bound: a record's length is checked against what is left of a plain file and against
+ * the record limit ({@link #DEFAULT_MAX_RECORD_BYTES}, or the system property {@value
+ * #MAX_RECORD_PROPERTY}, or {@link #open(Path, TFRecordCompression, boolean, int)}), and the
+ * buffer only grows as bytes actually arrive. Bytes after the end of a GZIP or ZLIB stream are an
+ * error. Pipes and other files that are not regular are read as a stream, once. Reading reuses one large buffer; {@link #record()} is a view of it
  * that stays valid until the next call to {@link #next()}. Not thread-safe.
  */
 public final class TFRecordReader implements AutoCloseable {
-  /** The largest record accepted from a compressed stream (1 GiB). */
-  public static final int MAX_COMPRESSED_RECORD_BYTES = 1 << 30;
+  /** The largest record accepted by default (256 MiB). */
+  public static final int DEFAULT_MAX_RECORD_BYTES = 256 << 20;
+  /** The system property that sets another record limit, in bytes. */
+  public static final String MAX_RECORD_PROPERTY = "guild.tfrecord.maxRecordBytes";
 
   private static final int MAX_ARRAY = Integer.MAX_VALUE - 64;
   private static final int INITIAL_BUFFER = 1 << 20;
@@ -47,6 +54,8 @@ public final class TFRecordReader implements AutoCloseable {
   private final FileChannel channel;
   private final InputStream stream;
   private final long fileSize;
+  private final boolean sizeKnown;
+  private final int maxRecord;
   private final CRC32C crc = new CRC32C();
 
   private byte[] buf = new byte[INITIAL_BUFFER];
@@ -59,26 +68,87 @@ public final class TFRecordReader implements AutoCloseable {
   private long recOffset = -1;
   private long records;
 
-  private TFRecordReader(
-      Path path, TFRecordCompression compression, boolean verify, FileChannel channel)
-      throws IOException {
+  private TFRecordReader(Path path, TFRecordCompression compression, boolean verify,
+      FileChannel channel, BufferedInputStream raw, int maxRecord) throws IOException {
     this.path = path;
     this.compression = compression;
     this.verify = verify;
     this.channel = channel;
-    this.fileSize = channel.size();
-    InputStream raw = Channels.newInputStream(channel);
+    this.maxRecord = maxRecord;
+    this.sizeKnown = raw == null && compression == TFRecordCompression.NONE;
+    this.fileSize = sizeKnown ? channel.size() : -1;
+    BufferedInputStream in = raw != null ? raw
+        : new BufferedInputStream(Channels.newInputStream(channel), 1 << 16);
     this.stream =
         switch (compression) {
-          case NONE -> null;
-          case GZIP -> new GZIPInputStream(new BufferedInputStream(raw, 1 << 16), 1 << 16);
-          case ZLIB -> new InflaterInputStream(new BufferedInputStream(raw, 1 << 16));
+          case NONE -> raw;
+          case GZIP -> new GzipStream(in);
+          case ZLIB -> new ZlibStream(in);
         };
   }
 
-  /** Opens a file, telling plain, GZIP and ZLIB files apart by their first bytes. */
+  /**
+   * A GZIP stream (members may be concatenated) that refuses bytes after its end, which the
+   * JDK's own stream skips in silence.
+   */
+  private static final class GzipStream extends GZIPInputStream {
+    private final InputStream raw;
+    private boolean checked;
+
+    GzipStream(InputStream raw) throws IOException {
+      super(raw, 1 << 16);
+      this.raw = raw;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = super.read(b, off, len);
+      if (n < 0 && !checked) {
+        checked = true;
+        // At the end, the inflater still holds the last member's 8-byte trailer and whatever
+        // followed it; the JDK tried to read that as another member and gave up.
+        if (inf.getRemaining() > 8 || raw.read() >= 0) {
+          throw new IOException("garbage after the end of the GZIP stream");
+        }
+      }
+      return n;
+    }
+  }
+
+  /** A ZLIB stream that refuses bytes after its end. */
+  private static final class ZlibStream extends InflaterInputStream {
+    private final InputStream raw;
+
+    ZlibStream(InputStream raw) {
+      super(raw, new Inflater(), 1 << 16);
+      this.raw = raw;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = super.read(b, off, len);
+      if (n < 0 && inf.finished() && (inf.getRemaining() > 0 || raw.read() >= 0)) {
+        throw new IOException("garbage after the end of the ZLIB stream");
+      }
+      return n;
+    }
+
+    @Override
+    public void close() throws IOException {
+      try {
+        super.close();
+      } finally {
+        inf.end();
+      }
+    }
+  }
+
+  /**
+   * Opens a file, telling plain, GZIP and ZLIB files apart by their first bytes (read once, so
+   * a pipe works too).
+   */
   public static TFRecordReader open(Path path) {
-    return open(path, detect(path), true);
+    return open(path, null, true, maxRecordBytes());
   }
 
   /** Opens a file with the given compression, checking CRCs. */
@@ -93,13 +163,55 @@ public final class TFRecordReader implements AutoCloseable {
    */
   public static TFRecordReader open(
       Path path, TFRecordCompression compression, boolean verifyChecksums) {
+    return open(path, compression, verifyChecksums, maxRecordBytes());
+  }
+
+  /**
+   * Opens a file with the given compression (null: told from its first bytes) and record limit.
+   *
+   * @param maxRecordBytes the largest record accepted; a longer one is an error naming the offset
+   */
+  public static TFRecordReader open(Path path, TFRecordCompression compression,
+      boolean verifyChecksums, int maxRecordBytes) {
+    if (maxRecordBytes <= 0 || maxRecordBytes > MAX_ARRAY - TFRecords.HEADER - TFRecords.FOOTER) {
+      throw new IllegalArgumentException("maxRecordBytes out of range: " + maxRecordBytes);
+    }
     FileChannel ch = null;
     try {
-      ch = FileChannel.open(path, StandardOpenOption.READ);
-      return new TFRecordReader(path, compression, verifyChecksums, ch);
+      boolean regular = Files.isRegularFile(path);
+      TFRecordCompression c = compression == null && regular ? detect(path) : compression;
+      BufferedInputStream raw = null;
+      if (regular) {
+        ch = FileChannel.open(path, StandardOpenOption.READ);
+      } else {
+        // A pipe can be read once only, and not through a seekable channel: tell its
+        // compression from the buffered first bytes.
+        raw = new BufferedInputStream(new FileInputStream(path.toFile()), 1 << 16);
+        if (c == null) {
+          raw.mark(TFRecords.HEADER);
+          byte[] head = raw.readNBytes(TFRecords.HEADER);
+          raw.reset();
+          c = detect(head, head.length);
+        }
+      }
+      return new TFRecordReader(path, c, verifyChecksums, ch, raw, maxRecordBytes);
     } catch (IOException e) {
       closeQuietly(ch);
       throw new GuildException(what(e, path), e);
+    }
+  }
+
+  /** The record limit: the system property {@value #MAX_RECORD_PROPERTY}, else the default. */
+  static int maxRecordBytes() {
+    String v = System.getProperty(MAX_RECORD_PROPERTY);
+    if (v == null || v.isBlank()) {
+      return DEFAULT_MAX_RECORD_BYTES;
+    }
+    try {
+      return Integer.parseInt(v.strip());
+    } catch (NumberFormatException e) {
+      throw new GuildException("system property " + MAX_RECORD_PROPERTY + "='" + v
+          + "' is not a number of bytes");
     }
   }
 
@@ -113,8 +225,14 @@ public final class TFRecordReader implements AutoCloseable {
       while (head.hasRemaining() && ch.read(head) > 0) {
         // read what there is
       }
-      byte[] b = head.array();
-      int n = head.position();
+      return detect(head.array(), head.position());
+    } catch (IOException e) {
+      throw new GuildException(what(e, path), e);
+    }
+  }
+
+  private static TFRecordCompression detect(byte[] b, int n) {
+    {
       if (n >= 2 && (b[0] & 0xff) == 0x1f && (b[1] & 0xff) == 0x8b) {
         return TFRecordCompression.GZIP;
       }
@@ -126,8 +244,6 @@ public final class TFRecordReader implements AutoCloseable {
         return TFRecordCompression.ZLIB;
       }
       return TFRecordCompression.NONE;
-    } catch (IOException e) {
-      throw new GuildException(what(e, path), e);
     }
   }
 
@@ -199,7 +315,7 @@ public final class TFRecordReader implements AutoCloseable {
   }
 
   private void checkLength(long offset, long len) {
-    if (compression == TFRecordCompression.NONE) {
+    if (sizeKnown) {
       long left = fileSize - offset - TFRecords.HEADER - TFRecords.FOOTER;
       if (len < 0 || len > left) {
         throw new GuildException(
@@ -213,11 +329,12 @@ public final class TFRecordReader implements AutoCloseable {
             path + ": record at " + where(offset) + " is " + len
                 + " bytes, more than one Java array holds");
       }
-    } else if (len < 0 || len > MAX_COMPRESSED_RECORD_BYTES) {
+    }
+    if (len < 0 || len > maxRecord) {
       throw new GuildException(
           path + ": corrupt record at " + where(offset) + ": it claims "
-              + Long.toUnsignedString(len) + " data bytes, more than the limit of "
-              + MAX_COMPRESSED_RECORD_BYTES + " for compressed files");
+              + Long.toUnsignedString(len) + " data bytes, more than the limit of " + maxRecord
+              + " (raise it with -D" + MAX_RECORD_PROPERTY + "=BYTES if the record is real)");
     }
   }
 
@@ -228,11 +345,9 @@ public final class TFRecordReader implements AutoCloseable {
         if (pos > 0) {
           compact();
         } else {
-          // Grow towards n; for compressed streams only as far as data has arrived (doubling),
-          // so a bogus length costs at most twice the bytes the stream really holds.
-          int cap = compression == TFRecordCompression.NONE
-              ? n
-              : (int) Math.min(n, Math.max(INITIAL_BUFFER, 2L * buf.length));
+          // Grow towards n only as far as data has arrived (doubling), so a bogus length costs
+          // at most twice the bytes the file or stream really holds.
+          int cap = (int) Math.min(n, Math.max(INITIAL_BUFFER, 2L * buf.length));
           byte[] nb = new byte[Math.max(cap, buf.length)];
           System.arraycopy(buf, 0, nb, 0, lim);
           buf = nb;
@@ -273,7 +388,7 @@ public final class TFRecordReader implements AutoCloseable {
     } catch (IOException e) {
       throw new GuildException(
           path + ": cannot read " + compression + " data near " + where(base + lim) + ": "
-              + e.getMessage() + "; the file is damaged or incomplete, rebuild or download it again",
+              + GuildException.reason(e) + "; the file is damaged or incomplete, rebuild or download it again",
           e);
     }
   }

@@ -1,16 +1,13 @@
 package org.guildpkg.tf.display;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.guildpkg.GuildException;
-import org.guildpkg.archive.Manifest;
-import org.guildpkg.archive.PackageFormat;
+import org.guildpkg.GuildPackage;
 import org.guildpkg.tf.data.Dataset;
 import org.guildpkg.tf.data.FeatureSpec;
 import org.guildpkg.tf.data.SplitInfo;
@@ -28,7 +25,6 @@ import org.guildpkg.tf.model.TensorSpec;
  * }</pre>
  */
 public final class HtmlTables {
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private HtmlTables() {}
 
@@ -42,14 +38,13 @@ public final class HtmlTables {
 
   /** NAME@VERSION from a model package's manifest, else the folder's name. */
   private static String modelName(Path folder) {
-    Path manifest = folder.resolve(PackageFormat.MANIFEST);
-    if (Files.isRegularFile(manifest)) {
-      try {
-        Manifest m = Manifest.fromJson(JSON.readTree(manifest.toFile()), manifest.toString());
-        return m.name() + "@" + m.version();
-      } catch (IOException | GuildException e) {
-        // A title is not worth failing for: fall back to the folder's name.
+    try {
+      Optional<GuildPackage> pkg = GuildPackage.tryOpen(folder);
+      if (pkg.isPresent()) {
+        return pkg.get().toString();
       }
+    } catch (GuildException e) {
+      // A title is not worth failing for: fall back to the folder's name.
     }
     return String.valueOf(folder.getFileName());
   }

@@ -10,6 +10,9 @@
  * org.guildpkg.tf.display.Notebook} wraps them for Java kernels built on
  * {@code jupyter-jvm-basekernel} (IJava): the one class here that needs that optional dependency.
  *
+ * <p>May depend on core, {@code tf.data} and {@code tf.model}; never on training, serving or the
+ * CLI.
+ *
  * <pre>{@code
  * %maven org.guildpkg:guild-tf-runtime:0.1.0-SNAPSHOT
  * import org.guildpkg.tf.display.Notebook;

@@ -1,11 +1,16 @@
 package org.guildpkg.tf.model;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 import org.guildpkg.GuildException;
 import org.guildpkg.archive.Manifest;
 import org.guildpkg.spec.PackageType;
 import org.guildpkg.spi.PackageInspector;
+import org.guildpkg.spi.SummaryText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,5 +54,24 @@ public final class ModelPackageInspector implements PackageInspector {
               + "; a model package's packager must put saved_model.pb and variables/ at the root"
               + " of $pkgdir", e);
     }
+  }
+
+  /** Describes a model's {@code signatures}. */
+  @Override
+  public Set<String> summarizedKeys(PackageType type) {
+    return type == PackageType.MODEL ? Set.of("signatures") : Set.of();
+  }
+
+  /** One {@code signature: KEY (METHOD): inputs -> outputs} line per signature. */
+  @Override
+  public List<SummaryLine> summarize(PackageType type, JsonNode data) {
+    List<SummaryLine> out = new ArrayList<>();
+    if (type == PackageType.MODEL) {
+      data.path("signatures").fields().forEachRemaining(e -> out.add(new SummaryLine("signature",
+          e.getKey() + " (" + e.getValue().path("method").asText("?") + "): "
+              + SummaryText.join(e.getValue().path("inputs"), t -> t.getKey() + " " + SummaryText.tensor(t.getValue()))
+              + " -> " + SummaryText.join(e.getValue().path("outputs"), t -> t.getKey() + " " + SummaryText.tensor(t.getValue())))));
+    }
+    return out;
   }
 }

@@ -11,7 +11,7 @@ import org.tensorflow.proto.Summary;
  * {@code loss} and {@code accuracy} of each training step, as {@code tf.Event} protos in
  * TFRecord framing, so {@code tensorboard --logdir runs} plots them.
  */
-final class TensorBoardEvents implements TrainingListener, AutoCloseable {
+public final class TensorBoardEvents implements TrainingListener, AutoCloseable {
   private static final int FLUSH_EVERY = 50;
 
   private final TFRecordWriter writer;

@@ -11,6 +11,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.guildpkg.GuildException;
+import org.guildpkg.tf.author.Features;
+import org.guildpkg.tf.author.Flags;
+import org.guildpkg.tf.author.Layers;
+import org.guildpkg.tf.author.ModelCode;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
@@ -338,7 +342,7 @@ public final class TrainableModel implements AutoCloseable {
     }
   }
 
-  static void deleteTree(Path p) throws IOException {
+  public static void deleteTree(Path p) throws IOException {
     if (!Files.exists(p)) {
       return;
     }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.guildpkg.build.PackageBuilder;
+import org.guildpkg.cli.CliRun;
 import org.guildpkg.tf.data.Examples;
 import org.guildpkg.tf.data.TFRecordWriter;
 import org.junit.jupiter.api.Test;
@@ -43,7 +44,7 @@ class InfoCommandTest {
 
   @Test
   void infoOfADatasetArchiveShowsSplitsWithCountsFeaturesAndClasses() throws Exception {
-    Cli r = Cli.run("--home", tmp.resolve("home").toString(), "info", datasetArchive().toString());
+    CliRun r = CliRun.run("--home", tmp.resolve("home").toString(), "info", datasetArchive().toString());
     assertThat(r.status()).as(r.err()).isZero();
     assertThat(r.out())
         .containsPattern("(?m)^splits:\\s+test 2, train 3$")
@@ -55,12 +56,12 @@ class InfoCommandTest {
   void infoOfAnInstalledDatasetShowsTheSameAndJsonKeepsTheManifestsInterface() throws Exception {
     Path home = tmp.resolve("home");
     Path archive = datasetArchive();
-    assertThat(Cli.run("--home", home.toString(), "install", archive.toString()).status()).isZero();
-    Cli r = Cli.run("--home", home.toString(), "info", "shapes");
+    assertThat(CliRun.run("--home", home.toString(), "install", archive.toString()).status()).isZero();
+    CliRun r = CliRun.run("--home", home.toString(), "info", "shapes");
     assertThat(r.status()).as(r.err()).isZero();
     assertThat(r.out()).containsPattern("(?m)^splits:\\s+test 2, train 3$")
         .containsPattern("(?m)^classes:\\s+circle, square, triangle$");
-    JsonNode json = new ObjectMapper().readTree(Cli.run("--home", home.toString(), "info", "shapes", "--json").out());
+    JsonNode json = new ObjectMapper().readTree(CliRun.run("--home", home.toString(), "info", "shapes", "--json").out());
     assertThat(json.at("/interface/splits/train/examples").asLong()).isEqualTo(3);
   }
 
@@ -69,7 +70,7 @@ class InfoCommandTest {
     Path folder = Path.of(System.getProperty("guild.repoRoot", "..")).toAbsolutePath().normalize()
         .resolve("examples/packages/half-plus-two");
     Path archive = PackageBuilder.forDirectory(folder).output(tmp.resolve("out")).home(tmp.resolve("home")).build();
-    Cli r = Cli.run("--home", tmp.resolve("home").toString(), "info", archive.toString());
+    CliRun r = CliRun.run("--home", tmp.resolve("home").toString(), "info", archive.toString());
     assertThat(r.status()).as(r.err()).isZero();
     assertThat(r.out()).containsPattern(
         "(?m)^signature:\\s+serving_default \\(tensorflow/serving/predict\\): x float32 \\[-1, 1\\] -> y float32 \\[-1, 1\\]$");

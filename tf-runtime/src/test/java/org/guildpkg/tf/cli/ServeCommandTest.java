@@ -15,6 +15,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.guildpkg.GuildPackages;
 import org.guildpkg.build.PackageBuilder;
+import org.guildpkg.cli.CliRun;
 import org.guildpkg.cli.GuildCli;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -92,7 +93,7 @@ class ServeCommandTest {
 
   @Test
   void serveUnknownPackageFailsWithOneLine() {
-    Cli r = Cli.run("--home", tmp.resolve("home").toString(), "serve", "no-such-model", "--port", "0");
+    CliRun r = CliRun.run("--home", tmp.resolve("home").toString(), "serve", "no-such-model", "--port", "0");
     assertThat(r.status()).isEqualTo(1);
     assertThat(r.err()).startsWith("guild: ").contains("no-such-model");
     assertThat(r.err().strip().lines()).hasSize(1);

@@ -19,6 +19,7 @@ import org.guildpkg.archive.Manifest;
 import org.guildpkg.spec.PackageName;
 import org.guildpkg.spec.PackageType;
 import org.guildpkg.spec.Version;
+import org.guildpkg.tf.testsupport.FashionMnistFiles;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

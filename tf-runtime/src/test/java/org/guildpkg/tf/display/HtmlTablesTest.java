@@ -10,6 +10,7 @@ import org.guildpkg.tf.data.Dataset;
 import org.guildpkg.tf.model.ModelSignature;
 import org.guildpkg.tf.model.SavedModel;
 import org.guildpkg.tf.model.TensorSpec;
+import org.guildpkg.tf.testsupport.Fixtures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tensorflow.proto.DataType;
@@ -18,7 +19,7 @@ class HtmlTablesTest {
 
   @Test
   void signatureTableHoldsEverySignatureWithItsInputsAndOutputs() {
-    try (SavedModel model = SavedModel.open(FashionMnistTest.halfPlusTwo())) {
+    try (SavedModel model = SavedModel.open(Fixtures.halfPlusTwo())) {
       MimeBundle b = HtmlTables.signatures(model);
       String html = b.html().orElseThrow();
       for (ModelSignature s : model.signatures()) {
@@ -49,7 +50,7 @@ class HtmlTablesTest {
 
   @Test
   void datasetTablesShowFeaturesSplitsAndClassNames(@TempDir Path dir) throws IOException {
-    Dataset data = FashionMnistTest.testSplit(dir);
+    Dataset data = Fixtures.testSplit(dir, 2);
 
     MimeBundle b = HtmlTables.dataset(data);
 
@@ -62,7 +63,7 @@ class HtmlTablesTest {
         .contains("<td style=\"text-align:left\">test</td><td style=\"text-align:left\">10000</td>"
             + "<td style=\"text-align:left\">2</td><td style=\"text-align:left\">none</td>")
         .contains("<td style=\"text-align:left\">9</td><td style=\"text-align:left\">Ankle boot</td>");
-    for (String c : FashionMnistTest.CLASSES) {
+    for (String c : Fixtures.CLASSES) {
       assertThat(html).contains(c);
       assertThat(b.text()).contains(c);
     }

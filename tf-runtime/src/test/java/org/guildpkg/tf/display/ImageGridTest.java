@@ -12,6 +12,7 @@ import java.util.List;
 import javax.imageio.ImageIO;
 import org.guildpkg.tf.data.Dataset;
 import org.guildpkg.tf.data.SplitArrays;
+import org.guildpkg.tf.testsupport.Fixtures;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,7 +24,7 @@ class ImageGridTest {
 
   @BeforeAll
   static void convert() throws IOException {
-    data = FashionMnistTest.testSplit(dir.resolve("fmnist"));
+    data = Fixtures.testSplit(dir.resolve("fmnist"), 2);
     test = data.split("test").toArrays();
   }
 
@@ -57,7 +58,7 @@ class ImageGridTest {
 
     long[] labels = test.int64Scalars("label");
     for (int i = 0; i < 10; i++) {
-      assertThat(grid.captions().get(i)).isEqualTo(FashionMnistTest.CLASSES.get((int) labels[i]));
+      assertThat(grid.captions().get(i)).isEqualTo(Fixtures.CLASSES.get((int) labels[i]));
     }
     // Fashion-MNIST's first test image is an ankle boot.
     assertThat(grid.captions().get(0)).isEqualTo("Ankle boot");

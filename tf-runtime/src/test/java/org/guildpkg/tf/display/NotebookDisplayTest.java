@@ -12,6 +12,7 @@ import java.util.Base64;
 import java.util.List;
 import javax.imageio.ImageIO;
 import org.guildpkg.tf.model.SavedModel;
+import org.guildpkg.tf.testsupport.Fixtures;
 import org.junit.jupiter.api.Test;
 
 /** The kernel's own renderer, as IJava's display(...) uses it, turns our displays into MIME data. */
@@ -31,7 +32,7 @@ class NotebookDisplayTest {
 
   @Test
   void kernelRendersSignaturesAsHtml() {
-    try (SavedModel model = SavedModel.open(FashionMnistTest.halfPlusTwo())) {
+    try (SavedModel model = SavedModel.open(Fixtures.halfPlusTwo())) {
       DisplayData d = renderer.render(Notebook.signatures(model));
 
       assertThat((String) d.getData(MIMEType.TEXT_HTML)).contains(">serving_default<", ">float32<");

@@ -15,6 +15,7 @@ import org.guildpkg.archive.ArchiveReader;
 import org.guildpkg.archive.Manifest;
 import org.guildpkg.build.PackageBuilder;
 import org.guildpkg.spec.PackageType;
+import org.guildpkg.tf.testsupport.Fixtures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;

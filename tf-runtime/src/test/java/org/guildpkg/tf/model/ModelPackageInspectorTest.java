@@ -14,6 +14,7 @@ import org.guildpkg.spec.PackageName;
 import org.guildpkg.spec.PackageType;
 import org.guildpkg.spec.Version;
 import org.guildpkg.spi.PackageInspector;
+import org.guildpkg.tf.testsupport.Fixtures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -18,6 +18,7 @@ import org.guildpkg.archive.Manifest;
 import org.guildpkg.spec.PackageName;
 import org.guildpkg.spec.PackageType;
 import org.guildpkg.spec.Version;
+import org.guildpkg.tf.testsupport.Fixtures;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -1,8 +1,8 @@
 package org.guildpkg.tf.serve;
 
+import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,6 +15,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.guildpkg.tf.testsupport.Fixtures;
 
 /** A real HTTP client for the tests: Java's HttpClient, raw sockets, and TensorFlow Serving's fixtures. */
 final class Http {
@@ -101,10 +102,10 @@ final class Http {
   }
 
   static Path repoRoot() {
-    return Path.of(System.getProperty("guild.repoRoot", "..")).toAbsolutePath().normalize();
+    return Fixtures.repoRoot();
   }
 
   static Path tfServing() {
-    return repoRoot().resolve("../shared/fixtures/tf-serving").normalize();
+    return Fixtures.tfServing();
   }
 }

@@ -5,15 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
+import org.guildpkg.testsupport.Curl;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -213,36 +211,21 @@ class ModelServerConformanceTest {
   @Test
   void curlInAnotherProcessGetsTheSameAnswers() throws Exception {
     String url = base + "/v1/models/half_plus_two";
-    assertThat(Http.parse(curl("-d", "{\"instances\": [1.0, 2.0, 5.0]}", url + ":predict")))
+    assertThat(Http.parse(Curl.run("-d", "{\"instances\": [1.0, 2.0, 5.0]}", url + ":predict")))
         .isEqualTo(Http.parse("{\"predictions\": [2.5, 3.0, 4.5]}"));
-    assertThat(Http.parse(curl("-X", "POST", "-d",
+    assertThat(Http.parse(Curl.run("-X", "POST", "-d",
         "{\"signature_name\": \"regress_x_to_y\", \"examples\": [{\"x\": 80.0}]}", url + ":regress")))
         .isEqualTo(Http.parse("{\"results\": [42.0]}"));
-    assertThat(Http.parse(curl(base + "/v1/models/default/metadata")))
+    assertThat(Http.parse(Curl.run(base + "/v1/models/default/metadata")))
         .isEqualTo(Http.JSON.readTree(Http.tfServing().resolve("half_plus_two_model_metadata.json").toFile()));
     // A body over 1 KiB makes curl send "Expect: 100-continue" first.
     StringBuilder big = new StringBuilder("{\"instances\": [1.0");
     for (int i = 0; i < 500; i++) {
       big.append(", 1.0");
     }
-    JsonNode many = Http.parse(curl("-H", "Content-Type: application/json", "-d", big + "]}", url + ":predict"));
+    JsonNode many = Http.parse(Curl.run("-H", "Content-Type: application/json", "-d", big + "]}", url + ":predict"));
     assertThat(many.get("predictions")).hasSize(501);
-    assertThat(curl("-s", "-o", "/dev/null", "-w", "%{http_code}", base + "/v1/models/nonexistent"))
+    assertThat(Curl.run("-s", "-o", "/dev/null", "-w", "%{http_code}", base + "/v1/models/nonexistent"))
         .isEqualTo("404");
-  }
-
-  static String curl(String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of("curl", "-sS", "--max-time", "60"));
-    cmd.addAll(List.of(args));
-    Path out = Files.createTempFile("curl", ".out");
-    try {
-      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
-      assertThat(p.waitFor(90, TimeUnit.SECONDS)).as("curl finished").isTrue();
-      String text = Files.readString(out, StandardCharsets.UTF_8);
-      assertThat(p.exitValue()).as("curl exit status; output: " + text).isZero();
-      return text;
-    } finally {
-      Files.deleteIfExists(out);
-    }
   }
 }

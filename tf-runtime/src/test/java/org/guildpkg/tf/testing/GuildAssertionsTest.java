@@ -8,6 +8,7 @@ import org.guildpkg.tf.data.Dataset;
 import org.guildpkg.tf.data.FeatureType;
 import org.guildpkg.tf.data.SplitArrays;
 import org.guildpkg.tf.model.SavedModel;
+import org.guildpkg.tf.testsupport.Fixtures;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,7 +28,7 @@ class GuildAssertionsTest {
 
   @BeforeAll
   static void convertTheTestSplitAndExportTheClassifier() throws Exception {
-    data = Fixtures.testSplit(dir.resolve("fashion-mnist"));
+    data = Fixtures.testSplit(dir.resolve("fashion-mnist"), 1);
     test = data.split("test").toArrays();
     model = SavedModel.open(Fixtures.centroidModel(dir.resolve("model"), test, true));
     unnamed = SavedModel.open(Fixtures.centroidModel(dir.resolve("unnamed"), test, false));
@@ -41,7 +42,7 @@ class GuildAssertionsTest {
 
   static Path halfPlusTwo() {
     return Path.of(System.getProperty("guild.repoRoot", ".."))
-        .resolve("../shared/fixtures/tf-serving/saved_model_half_plus_two_cpu/00000123").normalize();
+        .resolve("testdata/tf-serving/saved_model_half_plus_two_cpu/00000123").normalize();
   }
 
   @Test

@@ -6,6 +6,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.guildpkg.tf.author.Flags;
+import org.guildpkg.tf.author.ModelCode;
+import org.guildpkg.tf.project.ModelDescriptor;
+import org.guildpkg.tf.project.ProjectCompiler;
+import org.guildpkg.tf.testsupport.FashionMnistFiles;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -16,8 +21,8 @@ import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt64;
 
 /** The model interface on real Fashion-MNIST: build, train, export, reload. */
-class TrainableModelTest {
-  static Path examples() {
+public class TrainableModelTest {
+  public static Path examples() {
     return Path.of(System.getProperty("guild.repoRoot", "..")).resolve("examples/packages");
   }
 
@@ -36,7 +41,7 @@ class TrainableModelTest {
     return c.code();
   }
 
-  static Flags defaults(String pkg) {
+  public static Flags defaults(String pkg) {
     return Flags.resolve(ModelDescriptor.read(examples().resolve(pkg)).flags(), Map.of());
   }
 
@@ -123,7 +128,7 @@ class TrainableModelTest {
     assertThat(java.nio.file.Files.readString(tmp.resolve("model/keep.txt"))).isEqualTo("x");
   }
 
-  static long[] predict(TrainableModel m, FashionMnistFiles data) {
+  public static long[] predict(TrainableModel m, FashionMnistFiles data) {
     Map<String, Tensor> b = data.batch(0, 500);
     try (Result r = m.run(TrainableModel.SERVING, b)) {
       TInt64 classes = (TInt64) r.get("classes").orElseThrow();

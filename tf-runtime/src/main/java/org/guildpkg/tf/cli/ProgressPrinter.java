@@ -1,0 +1,55 @@
+package org.guildpkg.tf.cli;
+
+import java.io.PrintWriter;
+import java.util.Locale;
+import org.guildpkg.tf.train.TrainingListener;
+
+/**
+ * The CLI's training progress: a bar redrawn in place on a terminal, or a plain line every 5% of
+ * the steps when the output goes to a file or pipe.
+ */
+final class ProgressPrinter implements TrainingListener {
+  private static final int WIDTH = 24;
+  private final PrintWriter err;
+  private final boolean terminal;
+  private long lastDraw;
+
+  ProgressPrinter(PrintWriter err, boolean terminal) {
+    this.err = err;
+    this.terminal = terminal;
+  }
+
+  @Override
+  public void onStep(StepEvent e) {
+    String acc = e.accuracy().map(a -> String.format(Locale.ROOT, "  accuracy %.3f", a)).orElse("");
+    String stats = String.format(Locale.ROOT, "step %d/%d  epoch %d  loss %.4f%s  %.0f examples/s",
+        e.step(), e.totalSteps(), e.epoch() + 1, e.loss(), acc, e.examplesPerSecond());
+    if (terminal) {
+      long now = System.nanoTime();
+      if (now - lastDraw < 100_000_000L && e.step() != e.totalSteps()) {
+        return; // redraw at most 10 times a second
+      }
+      lastDraw = now;
+      int done = (int) (WIDTH * e.step() / Math.max(1, e.totalSteps()));
+      err.print("\r[" + "=".repeat(done) + " ".repeat(WIDTH - done) + "] " + stats + "  ");
+      if (e.step() == e.totalSteps()) {
+        err.println();
+      }
+      err.flush();
+    } else {
+      long every = Math.max(1, e.totalSteps() / 20);
+      if (e.step() % every == 0 || e.step() == e.totalSteps()) {
+        err.println(stats);
+        err.flush();
+      }
+    }
+  }
+
+  @Override
+  public void onCheckpoint(long step, java.nio.file.Path checkpoint) {
+    if (!terminal) {
+      err.println("checkpoint at step " + step + ": " + checkpoint);
+      err.flush();
+    }
+  }
+}

@@ -1,0 +1,190 @@
+package org.guildpkg.tf.project;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.guildpkg.GuildException;
+import org.guildpkg.tf.author.Flags;
+
+/**
+ * A training run's folder, {@code runs/ID/} in a project (ID = 1, 2, ...): {@code run.json}
+ * (what was trained on what, and how far), {@code flags.json}, TensorBoard event files,
+ * {@code checkpoints/step-N/}, the exported trainable SavedModel in {@code model/}, and
+ * {@code metrics.json}. Every JSON file is replaced atomically.
+ */
+public final class RunFolder {
+  public static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private final String id;
+  private final Path path;
+
+  private RunFolder(String id, Path path) {
+    this.id = id;
+    this.path = path;
+  }
+
+  /** Makes a new run folder with the next free ID under {@code runsDir}. */
+  public static RunFolder create(Path runsDir) {
+    try {
+      Files.createDirectories(runsDir);
+      for (int attempt = 0; attempt < 100; attempt++) {
+        long next = ids(runsDir).stream().mapToLong(Long::parseLong).max().orElse(0) + 1;
+        Path p = runsDir.resolve(Long.toString(next));
+        try {
+          Files.createDirectory(p);
+          return new RunFolder(Long.toString(next), p);
+        } catch (FileAlreadyExistsException raced) {
+          // another JVM took this ID: try the next
+        }
+      }
+      throw new GuildException(runsDir + ": cannot allocate a run ID");
+    } catch (IOException e) {
+      throw new GuildException(runsDir + ": cannot create a run folder: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Opens run {@code id} under {@code runsDir}.
+   *
+   * @throws GuildException listing the runs there are when it does not exist
+   */
+  public static RunFolder open(Path runsDir, String id) {
+    Path p = runsDir.resolve(id);
+    if (!id.matches("\\d+") || !Files.isRegularFile(p.resolve("run.json"))) {
+      List<String> ids = ids(runsDir);
+      throw new GuildException(
+          "no run '" + id + "' in " + runsDir + "; runs: " + (ids.isEmpty() ? "none" : String.join(", ", ids)));
+    }
+    return new RunFolder(id, p);
+  }
+
+  /** The run with the highest ID under {@code runsDir}, if any. */
+  public static Optional<RunFolder> latest(Path runsDir) {
+    List<String> ids = ids(runsDir);
+    for (int i = ids.size() - 1; i >= 0; i--) {
+      if (Files.isRegularFile(runsDir.resolve(ids.get(i)).resolve("run.json"))) {
+        return Optional.of(new RunFolder(ids.get(i), runsDir.resolve(ids.get(i))));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The IDs of the runs under {@code runsDir}, in numeric order. */
+  public static List<String> ids(Path runsDir) {
+    if (!Files.isDirectory(runsDir)) {
+      return List.of();
+    }
+    try (var s = Files.list(runsDir)) {
+      return s.map(p -> p.getFileName().toString())
+          .filter(n -> n.matches("\\d{1,18}"))
+          .sorted(Comparator.comparingLong(Long::parseLong))
+          .toList();
+    } catch (IOException e) {
+      throw new GuildException(runsDir + ": cannot list runs: " + e.getMessage(), e);
+    }
+  }
+
+  /** The run's ID. */
+  public String id() {
+    return id;
+  }
+
+  /** The run's folder. */
+  public Path path() {
+    return path;
+  }
+
+  /** Where periodic checkpoints go. */
+  public Path checkpoints() {
+    return path.resolve("checkpoints");
+  }
+
+  /** The exported trainable SavedModel of the finished run. */
+  public Path model() {
+    return path.resolve("model");
+  }
+
+  /** True once the run has exported its final model. */
+  public boolean completed() {
+    return Files.isRegularFile(model().resolve("saved_model.pb"));
+  }
+
+  /** {@code run.json}: source, dataset, batch size, steps, seed, status. */
+  public ObjectNode info() {
+    return read("run.json");
+  }
+
+  /** Replaces {@code run.json}. */
+  public void writeInfo(ObjectNode info) {
+    write("run.json", info);
+  }
+
+  /** The run's flag values from {@code flags.json}. */
+  public Map<String, String> flags() {
+    Map<String, String> out = new LinkedHashMap<>();
+    read("flags.json").fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
+    return out;
+  }
+
+  /** Writes {@code flags.json}. */
+  public void writeFlags(Flags flags) {
+    ObjectNode o = JsonNodeFactory.instance.objectNode();
+    flags.values().forEach(o::put);
+    write("flags.json", o);
+  }
+
+  /** {@code metrics.json}, empty when absent. */
+  public ObjectNode metrics() {
+    return Files.isRegularFile(path.resolve("metrics.json"))
+        ? read("metrics.json")
+        : JsonNodeFactory.instance.objectNode();
+  }
+
+  /** Sets the given keys of {@code metrics.json}, keeping the others. */
+  public void mergeMetrics(ObjectNode values) {
+    ObjectNode m = metrics();
+    m.setAll(values);
+    write("metrics.json", m);
+  }
+
+  private ObjectNode read(String name) {
+    Path f = path.resolve(name);
+    try {
+      JsonNode n = JSON.readTree(f.toFile());
+      if (n instanceof ObjectNode o) {
+        return o;
+      }
+      throw new GuildException(f + ": not a JSON object");
+    } catch (IOException e) {
+      throw new GuildException(f + ": cannot read: " + e.getMessage(), e);
+    }
+  }
+
+  private void write(String name, ObjectNode value) {
+    Path f = path.resolve(name);
+    Path tmp = path.resolve("." + name + ".tmp");
+    try {
+      JSON.writeValue(tmp.toFile(), value);
+      Files.move(tmp, f, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      throw new GuildException(f + ": cannot write: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "run " + id + " (" + path + ")";
+  }
+}

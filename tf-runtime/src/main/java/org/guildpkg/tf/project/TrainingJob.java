@@ -1,0 +1,213 @@
+package org.guildpkg.tf.project;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.guildpkg.GuildException;
+import org.guildpkg.tf.author.FlagSpec;
+import org.guildpkg.tf.author.FlagType;
+import org.guildpkg.tf.author.Flags;
+import org.guildpkg.tf.train.ExampleSource;
+import org.guildpkg.tf.train.TensorBoardEvents;
+import org.guildpkg.tf.train.TrainableModel;
+import org.guildpkg.tf.train.Trainer;
+import org.guildpkg.tf.train.TrainingListener;
+import org.guildpkg.tf.train.TrainingSummary;
+
+/**
+ * A training run from start to exported model, in a run folder: compile a project's model code
+ * (or load a trainable model to fine-tune), train with checkpoints and TensorBoard events, export
+ * the model, record metrics; or continue a run from its last checkpoint. {@code guild train} and
+ * {@code guild demo} use it.
+ */
+public final class TrainingJob {
+  /** Flags the trainer itself reads; a fine-tuned model takes only these. */
+  static final Map<String, FlagSpec> TRAINER_FLAGS = Map.of(
+      "batch_size", new FlagSpec("batch_size", "100", FlagType.INT, "Examples per training step."),
+      "epochs", new FlagSpec("epochs", "1", FlagType.INT, "Passes over the train split."),
+      "seed", new FlagSpec("seed", "1", FlagType.INT, "Seeds the shuffling."));
+
+  /** Default interval between checkpoints, in steps. */
+  public static final long DEFAULT_CHECKPOINT_EVERY = 500;
+
+  private TrainingJob() {}
+
+  /**
+   * What to train.
+   *
+   * @param runsDir where the run folder goes ({@code PROJECT/runs})
+   * @param project the project with model.json and sources, unless fine-tuning
+   * @param baseModel a trainable SavedModel to fine-tune instead of a project
+   * @param source the source package (or project) the model code comes from, for the lineage
+   * @param baseFlags the flags the base model was trained with (from its lineage), if any
+   * @param dataset the dataset package trained on
+   * @param datasetSpec how to find the dataset again (a folder or NAME@VERSION), for evaluate
+   *     and resume
+   * @param train the dataset's train split
+   * @param flagValues {@code --flag} values given by the user
+   * @param steps train this many steps in all, if given
+   * @param epochs train this many epochs, if given (else the {@code epochs} flag)
+   * @param checkpointEvery steps between checkpoints
+   */
+  public record Request(
+      Path runsDir,
+      Optional<Path> project,
+      Optional<Path> baseModel,
+      PackageRef source,
+      Map<String, String> baseFlags,
+      PackageRef dataset,
+      String datasetSpec,
+      ExampleSource train,
+      Map<String, String> flagValues,
+      OptionalLong steps,
+      OptionalLong epochs,
+      long checkpointEvery) {
+
+    /** Checks that exactly one of project and base model is given. */
+    public Request {
+      if (project.isPresent() == baseModel.isPresent()) {
+        throw new GuildException("train either a project's model code or a model package, not both");
+      }
+      baseFlags = Map.copyOf(baseFlags);
+      flagValues = Map.copyOf(flagValues);
+    }
+  }
+
+  /**
+   * Starts a new run and trains it to the end.
+   *
+   * @param listeners told of each step; the run's TensorBoard writer is added
+   */
+  public static RunFolder start(Request req, List<TrainingListener> listeners) {
+    Flags flags;
+    ModelDescriptor descriptor = null;
+    if (req.project().isPresent()) {
+      descriptor = ModelDescriptor.read(req.project().get());
+      flags = Flags.resolve(descriptor.flags(), req.flagValues());
+    } else {
+      Map<String, FlagSpec> specs = new LinkedHashMap<>();
+      TRAINER_FLAGS.forEach((k, v) -> specs.put(k, new FlagSpec(
+          k, req.baseFlags().getOrDefault(k, v.defaultValue()), v.type(), v.help())));
+      flags = Flags.resolve(specs, req.flagValues());
+    }
+    // Compile before making a run folder, so that a compile error leaves no empty run behind.
+    ProjectCompiler.Compiled compiled = descriptor == null ? null : ProjectCompiler.compile(
+        req.project().get(), descriptor, req.project().get().resolve(".guild/classes"));
+    int batch = flags.getInt("batch_size", 100);
+    long seed = flags.getInt("seed", 1);
+    // The loader of the project's classes closes with the model, at the end of the run.
+    try (compiled;
+        TrainableModel model = compiled != null
+            ? TrainableModel.build(compiled.code(), flags, req.train().spec(), seed)
+            : TrainableModel.load(req.baseModel().get())) {
+      Trainer trainer = Trainer.on(model, req.train()).batchSize(batch).seed(seed);
+      if (req.steps().isPresent()) {
+        trainer.steps(req.steps().getAsLong());
+      } else {
+        trainer.epochs(req.epochs().orElse(flags.getInt("epochs", 1)));
+      }
+      // Only now, with the model built and the trainer set up, make the run folder; a failure
+      // before its first checkpoint removes it, so no half run is left behind.
+      RunFolder run = RunFolder.create(req.runsDir());
+      ObjectNode info = JsonNodeFactory.instance.objectNode();
+      try {
+        run.writeFlags(flags);
+        info.put("id", run.id());
+        info.put("status", "running");
+        info.put("started", Instant.now().toString());
+        info.set("source", req.source().toJson());
+        if (descriptor != null) {
+          info.put("model_class", descriptor.modelClass());
+        }
+        req.baseModel().ifPresent(p -> info.put("base_model", p.toString()));
+        info.set("dataset", req.dataset().toJson());
+        info.put("dataset_spec", req.datasetSpec());
+        ArrayNode classes = info.putArray("classes");
+        req.train().classes().forEach(classes::add);
+        info.put("batch_size", batch);
+        info.put("seed", seed);
+        info.put("total_steps", trainer.totalSteps());
+        info.put("steps", 0);
+        info.put("checkpoint_every", req.checkpointEvery());
+        run.writeInfo(info);
+        trainer.checkpoints(run.checkpoints(), req.checkpointEvery());
+        // Step 0 too, so that every run can resume without its source code.
+        trainer.checkpoint(0);
+      } catch (RuntimeException e) {
+        try {
+          TrainableModel.deleteTree(run.path());
+        } catch (java.io.IOException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+        throw e;
+      }
+      return finish(run, model, trainer, info, listeners);
+    }
+  }
+
+  /**
+   * Continues run {@code id} from its newest checkpoint with the same flags and batch order.
+   *
+   * @throws GuildException when the run has finished or has no checkpoint
+   */
+  public static RunFolder resume(
+      Path runsDir, String id, ExampleSource train, List<TrainingListener> listeners) {
+    RunFolder run = RunFolder.open(runsDir, id);
+    if (run.completed()) {
+      throw new GuildException(run + " has finished already; start a new run with 'guild train'");
+    }
+    Trainer.Checkpoint c = Trainer.latestCheckpoint(run.checkpoints()).orElseThrow(() ->
+        new GuildException(run + " has no checkpoint to resume from; start a new run"));
+    ObjectNode info = run.info();
+    try (TrainableModel model = TrainableModel.load(c.path())) {
+      Trainer trainer = Trainer.on(model, train)
+          .batchSize(info.path("batch_size").asInt(100))
+          .seed(info.path("seed").asLong(1))
+          .steps(info.path("total_steps").asLong())
+          .startStep(c.step())
+          .checkpoints(run.checkpoints(), info.path("checkpoint_every").asLong(DEFAULT_CHECKPOINT_EVERY));
+      info.put("status", "running");
+      info.put("resumed_from", c.step());
+      run.writeInfo(info);
+      return finish(run, model, trainer, info, listeners);
+    }
+  }
+
+  private static RunFolder finish(
+      RunFolder run, TrainableModel model, Trainer trainer, ObjectNode info,
+      List<TrainingListener> listeners) {
+    List<TrainingListener> all = new ArrayList<>(listeners);
+    try (TensorBoardEvents events = TensorBoardEvents.create(run.path())) {
+      all.add(events);
+      all.add(new TrainingListener() {
+        @Override
+        public void onCheckpoint(long step, Path checkpoint) {
+          info.put("steps", step);
+          run.writeInfo(info);
+        }
+      });
+      all.forEach(trainer::listener);
+      TrainingSummary s = trainer.train();
+      model.export(run.model());
+      ObjectNode m = JsonNodeFactory.instance.objectNode();
+      m.put("steps", s.steps());
+      m.put("train_loss", s.meanLoss());
+      m.put("examples_per_second", Math.round(s.examplesPerSecond() * 10) / 10.0);
+      run.mergeMetrics(m);
+      info.put("steps", s.steps());
+      info.put("status", "completed");
+      info.put("finished", Instant.now().toString());
+      run.writeInfo(info);
+      RunPackage.write(run);
+      return run;
+    }
+  }
+}
