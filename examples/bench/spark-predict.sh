@@ -4,12 +4,9 @@
 # one JVM (the ratio is Spark's overhead). Sets up a fresh GUILD_HOME with fashion-mnist and the
 # convnet trained for STEPS steps (default 100: throughput does not depend on training).
 # Usage: examples/bench/spark-predict.sh [ROUNDS=3]   Needs apt-get install dataset-fashion-mnist.
-set -euo pipefail
-root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)"
+source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/prelude.sh"
 rounds="${1:-3}"
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
-export GUILD_HOME="$work/home" TF_CPP_MIN_LOG_LEVEL=2
+export GUILD_HOME="$work/home"
 mkdir -p "$GUILD_HOME"
 guild="$root/guild"
 (cd "$root" && mvn -B -q -o -DskipTests -pl spark -am compile dependency:build-classpath \
@@ -21,6 +18,6 @@ guild="$root/guild"
 cp="$root/spark/target/classes:$root/tf-runtime/target/classes:$root/core/target/classes:$(cat "$root/spark/target/guild.classpath")"
 opts=$(sed -n 's:.*<spark.java.options>\(.*\)</spark.java.options>.*:\1:p' "$root/spark/pom.xml")
 # shellcheck disable=SC2086
-java $opts -Xmx4g -cp "$cp" "$root/examples/bench/SparkPredictBench.java" \
+java $opts -Dslf4j.provider=org.apache.logging.slf4j.SLF4JServiceProvider -Xmx4g -cp "$cp" "$root/examples/bench/SparkPredictBench.java" \
   fashion-mnist-convnet+fashion-mnist fashion-mnist "$rounds" 2>&1 | grep -vE '^(WARNING|Using Spark|[0-9/]+ [0-9:]+ (INFO|WARN))'
-echo "(machine shared with other jobs: compare the ratios, not the absolute figures)"
+machine_note

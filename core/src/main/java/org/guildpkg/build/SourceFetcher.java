@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.function.Consumer;
 import org.guildpkg.GuildException;
 import org.guildpkg.io.FileOps;
+import org.guildpkg.transport.StreamingBody;
 import org.guildpkg.spec.GuildPkg;
 import org.guildpkg.spec.Source;
 import org.guildpkg.transport.AtomicFiles;
@@ -175,9 +176,10 @@ final class SourceFetcher {
       HttpRequest request =
           HttpRequest.newBuilder(url).timeout(RESPONSE_TIMEOUT).GET()
               .header("User-Agent", "guild").build();
-      HttpResponse<InputStream> response =
-          client().send(request, HttpResponse.BodyHandlers.ofInputStream());
-      try (InputStream in = response.body()) {
+      // The request's timeout ends at the headers; the body gets an idle timeout of its own.
+      HttpResponse<java.util.concurrent.Flow.Publisher<java.util.List<java.nio.ByteBuffer>>> response =
+          client().send(request, HttpResponse.BodyHandlers.ofPublisher());
+      try (InputStream in = StreamingBody.of(response.body(), StreamingBody.configuredIdleTimeout())) {
         if (response.statusCode() != 200) {
           throw new NotDownloadable("HTTP " + response.statusCode(), null);
         }

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.guildpkg.mirror.IndexEntry;
-import org.guildpkg.mirror.MirrorSpec;
+import org.guildpkg.mirror.Mirrors;
 import org.guildpkg.mirror.Publisher;
 import org.guildpkg.mirror.SigningKeys;
 import picocli.CommandLine.Command;
@@ -26,7 +26,7 @@ final class PublishCommand implements Callable<Integer> {
   List<Path> archives;
 
   @Option(names = "--mirror", required = true, paramLabel = "URL",
-      description = "The mirror: file:///folder, a folder path, http(s)://host/path/ accepting PUT, or s3://BUCKET/PREFIX (guild-s3).")
+      description = "The mirror: file:///folder, a folder path, http(s)://host/path/ accepting PUT, s3://BUCKET/PREFIX (guild-s3), or the NAME of a configured mirror (publishing with its credentials).")
   String mirror;
 
   @Option(names = "--key", paramLabel = "FILE",
@@ -35,7 +35,7 @@ final class PublishCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Publisher.PublishResult r = Publisher.publish(archives, MirrorSpec.parseUrl(mirror),
+    Publisher.PublishResult r = Publisher.publish(archives, Mirrors.forPublishing(parent.home(), mirror),
         Optional.ofNullable(key).map(SigningKeys::readPrivate));
     for (IndexEntry e : r.added()) {
       parent.out().println("published " + e.manifest().id() + " (" + e.size() + " bytes)");

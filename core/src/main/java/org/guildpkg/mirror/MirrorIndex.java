@@ -37,6 +37,32 @@ public final class MirrorIndex {
   public static final String FILE = "index.json";
   /** The signature's file name in a mirror. */
   public static final String SIGNATURE_FILE = "index.json.sig";
+  /** The longest signature file read (an Ed25519 signature is a few dozen bytes). */
+  public static final long MAX_SIGNATURE_BYTES = 64 * 1024;
+  /** The longest index read unless {@code GUILD_MAX_INDEX_BYTES} says otherwise: 256 MiB. */
+  public static final long DEFAULT_MAX_BYTES = 256L << 20;
+
+  /**
+   * The longest index read from a mirror: the environment variable {@code GUILD_MAX_INDEX_BYTES}
+   * or the system property {@code guild.maxIndexBytes} (a number of bytes), else
+   * {@link #DEFAULT_MAX_BYTES}. A longer index is refused while it streams in.
+   */
+  public static long maxBytes() {
+    String v = System.getProperty("guild.maxIndexBytes", System.getenv("GUILD_MAX_INDEX_BYTES"));
+    if (v == null || v.isBlank()) {
+      return DEFAULT_MAX_BYTES;
+    }
+    try {
+      long n = Long.parseLong(v.strip());
+      if (n > 0 && n <= Integer.MAX_VALUE - 8) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // fall through to the error
+    }
+    throw new GuildException("GUILD_MAX_INDEX_BYTES must be a number of bytes from 1 to "
+        + (Integer.MAX_VALUE - 8) + ", not '" + v + "'");
+  }
 
   private static final ObjectMapper JSON = new ObjectMapper(new JsonFactory())
       .enable(SerializationFeature.INDENT_OUTPUT);

@@ -5,6 +5,7 @@ import java.security.PublicKey;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.guildpkg.GuildException;
+import org.guildpkg.transport.TransportContext;
 import org.guildpkg.transport.Transports;
 
 /**
@@ -52,8 +53,19 @@ public record MirrorSpec(String name, URI url, Optional<PublicKey> key) {
     if (url == null) {
       throw new GuildException("a mirror URL is required");
     }
+    if (url.getRawUserInfo() != null) {
+      throw new GuildException("a mirror URL must not hold credentials (they would show in listings"
+          + " and messages): give them with GUILD_MIRROR_<NAME>_TOKEN or _USER/_PASSWORD, the mirror's"
+          + " section of $GUILD_HOME/config, or ~/.netrc");
+    }
     if (!Transports.supports(url)) {
       throw Transports.unsupported(url);
+    }
+    try {
+      // Its transport checks the rest (a bucket for s3://, no host for file://); no I/O happens here.
+      Transports.of(url, TransportContext.of(true));
+    } catch (IllegalArgumentException e) {
+      throw new GuildException("invalid mirror URL " + url + ": " + e.getMessage(), e);
     }
     String s = url.toString();
     return s.endsWith("/") ? url : URI.create(s + "/");

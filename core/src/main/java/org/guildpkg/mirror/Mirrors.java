@@ -18,7 +18,8 @@ import org.guildpkg.spec.PackageName;
 import org.guildpkg.store.HomeLayout;
 import org.guildpkg.transport.AtomicFiles;
 import org.guildpkg.transport.Transport;
-import org.guildpkg.transport.TransportContext;
+import org.guildpkg.transport.AuthenticationException;
+import org.guildpkg.transport.TooLargeException;
 import org.guildpkg.transport.TransportException;
 import org.guildpkg.transport.Transports;
 import org.slf4j.Logger;
@@ -100,7 +101,24 @@ public final class Mirrors {
 
   /** The transport for a mirror (refusing network calls when offline). */
   public Transport transport(MirrorSpec mirror) {
-    return Transports.of(mirror.url(), new TransportContext(Optional.of(mirror.name()), offline));
+    return Transports.of(mirror.url(), MirrorConfig.load(layout).context(mirror, offline));
+  }
+
+  /**
+   * The transport to publish to {@code mirror}: the name of a configured mirror (with its
+   * credentials), or a URL or folder (with the credentials of a configured mirror of that URL, or
+   * of its host in {@code ~/.netrc}).
+   */
+  public static Transport forPublishing(Path home, String mirror) {
+    MirrorConfig config = MirrorConfig.load(home);
+    if (mirror != null && mirror.matches("[A-Za-z0-9_-]+")) {
+      Optional<MirrorSpec> named = config.mirror(mirror);
+      if (named.isPresent()) {
+        return Transports.of(named.get().url(), config.context(named.get(), false));
+      }
+    }
+    java.net.URI url = MirrorSpec.parseUrl(mirror);
+    return Transports.of(url, config.context(url, false));
   }
 
   /**
@@ -214,6 +232,8 @@ public final class Mirrors {
         }
         problems.add("mirror '" + m.name() + "' has no " + MirrorIndex.FILE + " at " + t.resolve(MirrorIndex.FILE));
         return Optional.empty();
+      } catch (AuthenticationException e) {
+        throw e; // not an outage: the user must act, and a stale cache would hide it
       } catch (TransportException e) {
         if (Files.exists(cache)) {
           warnings.accept("mirror '" + m.name() + "' is unreachable (" + e.getMessage()
@@ -256,7 +276,7 @@ public final class Mirrors {
     byte[] sig = null;
     // Two tries: a publisher may replace the index between our reads of index and signature.
     for (int attempt = 1; attempt <= 2; attempt++) {
-      Optional<byte[]> b = t.get(MirrorIndex.FILE);
+      Optional<byte[]> b = getLimited(m, t, MirrorIndex.FILE, MirrorIndex.maxBytes(), "GUILD_MAX_INDEX_BYTES");
       if (b.isEmpty()) {
         return Optional.empty();
       }
@@ -264,7 +284,7 @@ public final class Mirrors {
       if (m.key().isEmpty()) {
         break;
       }
-      Optional<byte[]> s = t.get(MirrorIndex.SIGNATURE_FILE);
+      Optional<byte[]> s = getLimited(m, t, MirrorIndex.SIGNATURE_FILE, MirrorIndex.MAX_SIGNATURE_BYTES, null);
       if (s.isEmpty()) {
         throw new GuildException("mirror '" + m.name() + "' has a key but " + t.resolve(MirrorIndex.SIGNATURE_FILE)
             + " is missing: the index cannot be trusted; ask the mirror's owner to publish with --key");
@@ -307,6 +327,18 @@ public final class Mirrors {
     }
     LOG.debug("fetched {} (serial {}, {} packages)", url, index.serial(), index.packages().size());
     return Optional.of(new LoadedIndex(m, index, false));
+  }
+
+  /** Reads a small mirror file; one over its cap is an error naming the mirror, not an outage. */
+  private static Optional<byte[]> getLimited(MirrorSpec m, Transport t, String file, long max, String setting) {
+    try {
+      return t.get(file, max);
+    } catch (TooLargeException e) {
+      throw new GuildException("mirror '" + m.name() + "' offers " + file + " larger than the " + max
+          + " bytes allowed (" + t.resolve(file) + ")"
+          + (setting == null ? "" : "; if its index is really that large, raise " + setting)
+          + "; nothing was changed", e);
+    }
   }
 
   /**

@@ -121,7 +121,7 @@ public final class Publisher {
       Optional<PrivateKey> key) {
     String where = t.resolve(MirrorIndex.FILE).toString();
     MirrorIndex current = indexBytes.map(b -> MirrorIndex.parse(b, where)).orElse(MirrorIndex.empty());
-    if (key.isEmpty() && t.get(MirrorIndex.SIGNATURE_FILE).isPresent()) {
+    if (key.isEmpty() && t.get(MirrorIndex.SIGNATURE_FILE, MirrorIndex.MAX_SIGNATURE_BYTES).isPresent()) {
       throw new GuildException(
           "mirror " + t.base() + " is signed; pass --key with its private key to publish to it");
     }
@@ -152,7 +152,7 @@ public final class Publisher {
 
   /** Archives, then the index, then its signature; the caller holds the lock if there is one. */
   private static PublishResult update(Transport t, List<Prepared> items, Optional<PrivateKey> key) {
-    Plan plan = plan(t, t.get(MirrorIndex.FILE), items, key);
+    Plan plan = plan(t, t.get(MirrorIndex.FILE, MirrorIndex.maxBytes()), items, key);
     if (plan.toUpload().isEmpty()) {
       LOG.debug("nothing new for {}", t.base());
       return new PublishResult(List.of(), plan.unchanged(), plan.current().serial());
@@ -175,7 +175,7 @@ public final class Publisher {
   private static PublishResult updateConditionally(Transport t, List<Prepared> items, Optional<PrivateKey> key) {
     java.util.Set<String> uploaded = new java.util.HashSet<>();
     for (int attempt = 1; ; attempt++) {
-      Optional<Transport.Versioned> read = t.getVersioned(MirrorIndex.FILE);
+      Optional<Transport.Versioned> read = t.getVersioned(MirrorIndex.FILE, MirrorIndex.maxBytes());
       Plan plan = plan(t, read.map(Transport.Versioned::content), items, key);
       if (plan.toUpload().isEmpty()) {
         return new PublishResult(List.of(), plan.unchanged(), plan.current().serial());
@@ -200,8 +200,9 @@ public final class Publisher {
   private static void signIfStillCurrent(Transport t, byte[] index, byte[] signature) {
     for (int attempt = 1; attempt <= CONFLICT_ATTEMPTS; attempt++) {
       // The signature's version first, then the index: see updateConditionally.
-      Optional<String> sigTag = t.getVersioned(MirrorIndex.SIGNATURE_FILE).map(Transport.Versioned::tag);
-      Optional<byte[]> now = t.get(MirrorIndex.FILE);
+      Optional<String> sigTag = t.getVersioned(MirrorIndex.SIGNATURE_FILE, MirrorIndex.MAX_SIGNATURE_BYTES)
+          .map(Transport.Versioned::tag);
+      Optional<byte[]> now = t.get(MirrorIndex.FILE, MirrorIndex.maxBytes());
       if (now.isEmpty() || !java.util.Arrays.equals(now.get(), index)) {
         LOG.debug("a later publisher replaced the index of {}; its signature is theirs to write", t.base());
         return;

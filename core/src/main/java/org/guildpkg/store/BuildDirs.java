@@ -128,7 +128,8 @@ public final class BuildDirs {
           continue; // handled with its folder
         }
         PathLock owner = PathLock.of(lockFile);
-        if (!owner.tryAcquire()) {
+        // The lock is reentrant: a build that opens a store on its own thread must not sweep itself.
+        if (owner.isHeldByCurrentThread() || !owner.tryAcquire()) {
           continue; // its build is running, in this JVM or another process
         }
         try {

@@ -98,7 +98,8 @@ public final class Store {
    */
   public static Store open(HomeLayout layout) {
     Store s = new Store(layout.create());
-    if (s.homeLock.tryAcquire()) {
+    // Not while this thread holds the (reentrant) lock: its own work folder would go.
+    if (!s.homeLock.isHeldByCurrentThread() && s.homeLock.tryAcquire()) {
       try {
         s.cleanTmp();
       } finally {

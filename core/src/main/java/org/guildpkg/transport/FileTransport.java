@@ -1,6 +1,7 @@
 package org.guildpkg.transport;
 
 import java.io.IOException;
+import java.io.InputStream;
 import org.guildpkg.GuildException;
 import org.guildpkg.io.PathLock;
 import java.net.URI;
@@ -70,9 +71,13 @@ public final class FileTransport implements Transport {
   }
 
   @Override
-  public Optional<byte[]> get(String relPath) {
-    try {
-      return Optional.of(Files.readAllBytes(file(relPath)));
+  public Optional<byte[]> get(String relPath, long maxBytes) {
+    try (InputStream in = Files.newInputStream(file(relPath))) {
+      byte[] b = in.readNBytes(maxBytes >= Integer.MAX_VALUE - 8 ? Integer.MAX_VALUE - 8 : (int) maxBytes + 1);
+      if (b.length > maxBytes) {
+        throw new TooLargeException(file(relPath), maxBytes);
+      }
+      return Optional.of(b);
     } catch (NoSuchFileException e) {
       return Optional.empty();
     } catch (IOException e) {

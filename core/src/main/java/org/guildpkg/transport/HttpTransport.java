@@ -1,7 +1,6 @@
 package org.guildpkg.transport;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.ProxySelector;
 import java.net.URI;
@@ -24,7 +23,11 @@ import org.slf4j.LoggerFactory;
  * (WebDAV, such as nginx's dav module) to publish.
  *
  * <p>Uses the JDK's {@link HttpClient}: redirects followed (not from HTTPS to HTTP), a connect
- * timeout, and the system's proxy selector ({@code -Dhttps.proxyHost=...}).
+ * timeout, a timeout until the response headers, and the system's proxy selector
+ * ({@code -Dhttps.proxyHost=...}). Bodies are streamed with an idle timeout: a server that stops
+ * sending mid-body fails the transfer after {@link #idleTimeout()} (a download then resumes with
+ * {@code Range}), and a small file ({@link #get(String, long)}) longer than its cap is refused
+ * before it fills the heap.
  */
 final class HttpTransport implements Transport {
   private static final Logger LOG = LoggerFactory.getLogger(HttpTransport.class);
@@ -34,18 +37,40 @@ final class HttpTransport implements Transport {
   /** One client for the JVM: it pools connections and threads. */
   private static final HttpClient CLIENT =
       HttpClient.newBuilder()
-          .followRedirects(HttpClient.Redirect.NORMAL)
+          .followRedirects(HttpClient.Redirect.NEVER) // followed here, to keep credentials on their host
           .connectTimeout(CONNECT_TIMEOUT)
           .proxy(ProxySelector.getDefault())
           .build();
 
+  private static final int MAX_REDIRECTS = 5;
+
   private final URI base;
-  private final boolean offline;
+  private final TransportContext context;
+  private final Duration idleTimeout;
 
   /** A transport for the mirror at {@code base}; with {@code offline} every request is refused. */
-  public HttpTransport(URI base, boolean offline) {
+  HttpTransport(URI base, boolean offline) {
+    this(base, TransportContext.of(offline), StreamingBody.configuredIdleTimeout());
+  }
+
+  /**
+   * A transport for the mirror at {@code base} with the context's credentials, whose bodies fail
+   * when no byte arrives for {@code idleTimeout}.
+   */
+  HttpTransport(URI base, TransportContext context, Duration idleTimeout) {
     this.base = Transport.withSlash(base);
-    this.offline = offline;
+    this.context = context;
+    this.idleTimeout = idleTimeout;
+  }
+
+  /** A transport whose bodies fail when no byte arrives for {@code idleTimeout}. */
+  HttpTransport(URI base, boolean offline, Duration idleTimeout) {
+    this(base, TransportContext.of(offline), idleTimeout);
+  }
+
+  /** How long a response body may send nothing before the transfer fails. */
+  Duration idleTimeout() {
+    return idleTimeout;
   }
 
   @Override
@@ -54,27 +79,38 @@ final class HttpTransport implements Transport {
   }
 
   @Override
-  public Optional<byte[]> get(String relPath) {
+  public Optional<byte[]> get(String relPath, long maxBytes) {
     URI uri = resolve(relPath);
-    HttpResponse<byte[]> r = send(HttpRequest.newBuilder(uri).GET(), HttpResponse.BodyHandlers.ofByteArray(), uri);
-    if (r.statusCode() == 404 || r.statusCode() == 410) {
-      return Optional.empty();
+    Response r = send("GET", uri, null, Optional.empty());
+    try (StreamingBody body = r.body()) {
+      if (r.statusCode() == 404 || r.statusCode() == 410) {
+        return Optional.empty();
+      }
+      checkStatus(r.statusCode(), "GET", uri);
+      long declared = r.headers().firstValueAsLong("Content-Length").orElse(-1);
+      if (declared > maxBytes) {
+        throw tooLarge(uri, maxBytes);
+      }
+      return Optional.of(body.readAtMost(maxBytes));
+    } catch (StreamingBody.TooLargeException e) {
+      throw tooLarge(uri, maxBytes);
+    } catch (IOException e) {
+      throw new TransportException("GET " + uri + " broke off: " + describe(e), true, e);
     }
-    checkStatus(r.statusCode(), "GET", uri);
-    return Optional.of(r.body());
+  }
+
+  private static TransportException tooLarge(URI uri, long maxBytes) {
+    return new TooLargeException(uri, maxBytes);
   }
 
   @Override
   public long fetch(String relPath, Path partial, long offset, ProgressListener progress) {
     URI uri = resolve(relPath);
-    HttpRequest.Builder req = HttpRequest.newBuilder(uri).GET();
-    if (offset > 0) {
-      req.header("Range", "bytes=" + offset + "-");
-    }
-    HttpResponse<InputStream> r = send(req, HttpResponse.BodyHandlers.ofInputStream(), uri);
+    Response r = send("GET", uri, null,
+        offset > 0 ? Optional.of("bytes=" + offset + "-") : Optional.empty());
     long start;
     long total;
-    try (InputStream body = r.body()) {
+    try (StreamingBody body = r.body()) {
       int status = r.statusCode();
       if (status == 416 && offset > 0) {
         // The partial file is as long as the resource or longer: let the checksum decide.
@@ -104,6 +140,9 @@ final class HttpTransport implements Transport {
           pos += n;
           progress.advance(n);
         }
+      } catch (StreamingBody.StalledException e) {
+        throw new TransportException(
+            uri + ": transfer stalled after " + pos + " bytes (" + e.getMessage() + ")", true, e);
       } catch (IOException e) {
         throw new TransportException(
             uri + ": transfer broke off after " + pos + " bytes: " + e.getMessage(), true, e);
@@ -113,8 +152,6 @@ final class HttpTransport implements Transport {
             uri + ": transfer ended after " + pos + " of " + total + " bytes", true, null);
       }
       return pos;
-    } catch (IOException e) {
-      throw new TransportException(uri + ": " + e.getMessage(), true, e);
     } finally {
       progress.finish();
     }
@@ -136,9 +173,10 @@ final class HttpTransport implements Transport {
 
   private void put(String relPath, HttpRequest.BodyPublisher body) throws TransportException {
     URI uri = resolve(relPath);
-    HttpResponse<String> r =
-        send(HttpRequest.newBuilder(uri).PUT(body), HttpResponse.BodyHandlers.ofString(), uri);
+    Response r = send("PUT", uri, body, Optional.empty());
+    r.body().close(); // the answer's body is never needed (and may never end)
     int s = r.statusCode();
+    checkAuth(s, "PUT", uri);
     if (s != 200 && s != 201 && s != 204) {
       throw new TransportException(
           "PUT " + uri + " failed with HTTP " + s
@@ -148,8 +186,79 @@ final class HttpTransport implements Transport {
     LOG.debug("PUT {} -> {}", uri, s);
   }
 
+  /**
+   * Sends a request and returns once the headers have arrived; the body streams with the idle
+   * timeout. A GET follows up to 5 redirects (never from HTTPS to HTTP); the credentials go only
+   * to the mirror's own scheme, host and port, so a redirect elsewhere never receives them.
+   */
+  private Response send(String method, URI uri, HttpRequest.BodyPublisher body, Optional<String> range) {
+    URI at = uri;
+    for (int hop = 0; ; hop++) {
+      HttpRequest.Builder req = HttpRequest.newBuilder(at)
+          .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : body);
+      range.ifPresent(v -> req.header("Range", v));
+      if (context.credentials().isPresent() && sameOrigin(at, base)) {
+        req.header("Authorization", context.credentials().get().authorization());
+      }
+      HttpResponse<java.util.concurrent.Flow.Publisher<java.util.List<java.nio.ByteBuffer>>> r =
+          send(req, HttpResponse.BodyHandlers.ofPublisher(), at);
+      Response answer = new Response(r.statusCode(), r.headers(), StreamingBody.of(r.body(), idleTimeout));
+      int s = r.statusCode();
+      if (!method.equals("GET") || (s != 301 && s != 302 && s != 303 && s != 307 && s != 308)) {
+        return answer;
+      }
+      answer.body().close();
+      Optional<String> location = r.headers().firstValue("Location");
+      if (location.isEmpty() || hop == MAX_REDIRECTS) {
+        throw new TransportException("GET " + uri + " failed: "
+            + (location.isEmpty() ? "HTTP " + s + " without a Location" : "more than " + MAX_REDIRECTS + " redirects"),
+            false, null);
+      }
+      URI next;
+      try {
+        next = at.resolve(location.get().strip());
+      } catch (IllegalArgumentException e) {
+        throw new TransportException("GET " + uri + " was redirected to an invalid URL", false, e);
+      }
+      String scheme = next.getScheme() == null ? "" : next.getScheme().toLowerCase(java.util.Locale.ROOT);
+      if (!scheme.equals("https") && !(scheme.equals("http") && "http".equalsIgnoreCase(at.getScheme()))) {
+        throw new TransportException("GET " + uri + " was redirected to a " + (scheme.isEmpty() ? "relative" : scheme)
+            + " URL, which is refused (only HTTP(S), never from HTTPS to HTTP)", false, null);
+      }
+      LOG.debug("GET {} redirected ({}) to {}", at, s, next);
+      at = next;
+    }
+  }
+
+  /** True when both URLs have the same scheme, host and port: where credentials may go. */
+  static boolean sameOrigin(URI a, URI b) {
+    return a.getScheme() != null && a.getScheme().equalsIgnoreCase(b.getScheme())
+        && a.getHost() != null && a.getHost().equalsIgnoreCase(b.getHost())
+        && port(a) == port(b);
+  }
+
+  private static int port(URI u) {
+    return u.getPort() >= 0 ? u.getPort() : "https".equalsIgnoreCase(u.getScheme()) ? 443 : 80;
+  }
+
+  /** A 401 or 403 is a one-line error naming the mirror and what to set. */
+  private void checkAuth(int status, String method, URI uri) {
+    if (status != 401 && status != 403) {
+      return;
+    }
+    String who = context.describe(base);
+    throw new AuthenticationException(context.credentials()
+        .map(c -> who + " refused the credentials from " + c.source() + " (" + method + " " + uri
+            + ": HTTP " + status + "); check them")
+        .orElse(who + " requires credentials (" + method + " " + uri + ": HTTP " + status + "); "
+            + context.authHelp()));
+  }
+
+  /** The status and headers of a response, with its body to stream. */
+  private record Response(int statusCode, java.net.http.HttpHeaders headers, StreamingBody body) {}
+
   private <T> HttpResponse<T> send(HttpRequest.Builder req, HttpResponse.BodyHandler<T> handler, URI uri) {
-    if (offline) {
+    if (context.offline()) {
       throw new GuildException(
           "offline: refusing to contact " + uri + "; run without --offline (or unset GUILD_OFFLINE)");
     }
@@ -168,10 +277,11 @@ final class HttpTransport implements Transport {
     return e.getClass().getSimpleName() + (m == null || m.isBlank() ? "" : " (" + m + ")");
   }
 
-  private static void checkStatus(int status, String method, URI uri) {
+  private void checkStatus(int status, String method, URI uri) {
     if (status >= 200 && status < 300) {
       return;
     }
+    checkAuth(status, method, uri);
     boolean retry = status >= 500 || status == 408 || status == 429;
     throw new TransportException(method + " " + uri + " failed with HTTP " + status, retry, null);
   }

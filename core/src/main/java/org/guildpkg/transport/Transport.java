@@ -19,7 +19,7 @@ import org.guildpkg.GuildException;
  *
  * <pre>{@code
  * Transport t = Transport.of(URI.create("https://mirror.example.org/guild/"), false);
- * Optional<byte[]> index = t.get("index.json");
+ * Optional<byte[]> index = t.get("index.json", MirrorIndex.maxBytes());
  * }</pre>
  */
 public interface Transport {
@@ -29,7 +29,7 @@ public interface Transport {
     /** {@link #lock()}: one publisher at a time holds the mirror. */
     LOCK,
     /**
-     * {@link #getVersioned(String)} and {@link #putIf(String, byte[], Optional)}: a write that
+     * {@link #getVersioned(String, long)} and {@link #putIf(String, byte[], Optional)}: a write that
      * succeeds only when the file is still the version that was read (HTTP's If-Match and
      * If-None-Match).
      */
@@ -55,12 +55,14 @@ public interface Transport {
   }
 
   /**
-   * Reads a whole small file (an index, a signature).
+   * Reads a whole small file (an index, a signature), streaming it and refusing one longer than
+   * {@code maxBytes} before it is all in memory.
    *
    * @return empty when the mirror has no such file
-   * @throws TransportException when the mirror cannot be reached or answers with an error
+   * @throws TransportException when the mirror cannot be reached, answers with an error, stalls,
+   *     or the file is longer than {@code maxBytes} (not transient)
    */
-  Optional<byte[]> get(String relPath);
+  Optional<byte[]> get(String relPath, long maxBytes);
 
   /**
    * Appends the bytes of {@code relPath} from {@code offset} on to {@code partial}, asking an HTTP
@@ -107,13 +109,14 @@ public interface Transport {
   }
 
   /**
-   * Reads a small file with its version tag (an HTTP ETag); only with
+   * Reads a small file with its version tag (an HTTP ETag), refusing one longer than
+   * {@code maxBytes} as {@link #get(String, long)} does; only with
    * {@link Capability#CONDITIONAL_WRITES}.
    *
    * @return empty when the mirror has no such file
    * @throws UnsupportedOperationException without {@link Capability#CONDITIONAL_WRITES}
    */
-  default Optional<Versioned> getVersioned(String relPath) {
+  default Optional<Versioned> getVersioned(String relPath, long maxBytes) {
     throw new UnsupportedOperationException(base() + " has no conditional writes");
   }
 

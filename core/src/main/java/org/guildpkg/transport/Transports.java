@@ -120,7 +120,7 @@ public final class Transports {
 
     @Override
     public Transport newTransport(URI mirror, TransportContext context) {
-      return new HttpTransport(mirror, context.offline());
+      return new HttpTransport(mirror, context, StreamingBody.configuredIdleTimeout());
     }
   }
 }

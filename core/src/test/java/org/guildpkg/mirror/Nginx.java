@@ -34,6 +34,15 @@ public final class Nginx implements AutoCloseable {
 
   /** Starts nginx serving {@code prefix/www} and waits (bounded) until it accepts connections. */
   public static Nginx start(Path prefix) throws IOException, InterruptedException {
+    return start(prefix, "");
+  }
+
+  /**
+   * Starts nginx as {@link #start(Path)} does, with {@code locations} (nginx directives, such as
+   * {@code location /private/ { auth_basic ...; }}) added to its server block; {@code PREFIX} in
+   * them stands for the absolute prefix folder.
+   */
+  public static Nginx start(Path prefix, String locations) throws IOException, InterruptedException {
     Path www = Files.createDirectories(prefix.resolve("www"));
     Files.createDirectories(prefix.resolve("logs"));
     int port;
@@ -63,10 +72,11 @@ public final class Nginx implements AutoCloseable {
               create_full_put_path on;
               dav_access user:rw group:r all:r;
             }
+            %s
           }
         }
         """.formatted("root".equals(System.getProperty("user.name")) ? "user root;" : "",
-            p, p, p, p, p, p, p, p, port, www.toAbsolutePath());
+            p, p, p, p, p, p, p, p, port, www.toAbsolutePath(), locations.replace("PREFIX", p));
     Path confFile = prefix.resolve("nginx.conf");
     Files.writeString(confFile, conf);
     Process proc = new ProcessBuilder(BINARY.toString(), "-c", confFile.toAbsolutePath().toString(),

@@ -143,7 +143,7 @@ class DownloaderTest {
   @Test
   void offlineTransportMakesNoRequest() {
     Transport off = Transport.of(URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/"), true);
-    assertThatThrownBy(() -> off.get("index.json")).hasMessageContaining("offline");
+    assertThatThrownBy(() -> off.get("index.json", 1 << 20)).hasMessageContaining("offline");
     assertThat(requests.get()).isZero();
   }
 }

@@ -51,9 +51,9 @@ public final class FolderTestTransportFactory implements TransportFactory {
     }
 
     @Override
-    public Optional<byte[]> get(String relPath) {
+    public Optional<byte[]> get(String relPath, long maxBytes) {
       CALLS.incrementAndGet();
-      return files.get(relPath);
+      return files.get(relPath, maxBytes);
     }
 
     @Override
@@ -79,11 +79,11 @@ public final class FolderTestTransportFactory implements TransportFactory {
     }
 
     @Override
-    public Optional<Versioned> getVersioned(String relPath) {
+    public Optional<Versioned> getVersioned(String relPath, long maxBytes) {
       CALLS.incrementAndGet();
       Optional<Versioned> v;
       synchronized (WRITES) {
-        v = files.get(relPath).map(b -> new Versioned(b, tag(b)));
+        v = files.get(relPath, maxBytes).map(b -> new Versioned(b, tag(b)));
       }
       CyclicBarrier barrier = firstIndexRead;
       if (barrier != null && relPath.equals("index.json") && !PASSED.get()) {
@@ -101,7 +101,7 @@ public final class FolderTestTransportFactory implements TransportFactory {
     public boolean putIf(String relPath, byte[] content, Optional<String> expected) {
       CALLS.incrementAndGet();
       synchronized (WRITES) {
-        Optional<String> now = files.get(relPath).map(FolderTestTransportFactory::tag);
+        Optional<String> now = files.get(relPath, Long.MAX_VALUE).map(FolderTestTransportFactory::tag);
         if (!now.equals(expected)) {
           CONFLICTS.incrementAndGet();
           return false;

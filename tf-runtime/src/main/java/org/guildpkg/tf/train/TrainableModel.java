@@ -342,15 +342,9 @@ public final class TrainableModel implements AutoCloseable {
     }
   }
 
+  /** Deletes a file or folder tree, never following links; see {@link org.guildpkg.io.FileOps#deleteTree}. */
   public static void deleteTree(Path p) throws IOException {
-    if (!Files.exists(p)) {
-      return;
-    }
-    try (var walk = Files.walk(p)) {
-      for (Path q : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.delete(q);
-      }
-    }
+    org.guildpkg.io.FileOps.deleteTree(p);
   }
 
   @Override
