@@ -9,7 +9,7 @@ rounds="${1:-3}"
 export GUILD_HOME="$work/home"
 mkdir -p "$GUILD_HOME"
 guild="$root/guild"
-(cd "$root" && mvn -B -q -o -DskipTests -pl spark -am compile dependency:build-classpath \
+(cd "$root" && mvn -B -q -o -DskipTests -pl spark -am test-compile dependency:build-classpath \
   -Dmdep.outputFile=target/guild.classpath -Dmdep.includeScope=runtime >/dev/null)
 "$guild" install "$("$guild" package "$root/examples/packages/fashion-mnist" --output "$work/out" | tail -1)" >/dev/null
 "$guild" init --template "$root/examples/packages/fashion-mnist-convnet-src" "$work/convnet" >/dev/null

@@ -13,6 +13,7 @@ import org.apache.spark.sql.SparkSession;
 import org.guildpkg.GuildHome;
 import org.guildpkg.GuildPackage;
 import org.guildpkg.GuildPackages;
+import org.guildpkg.cli.CliRun;
 import org.guildpkg.tf.train.Evaluation;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -109,10 +110,10 @@ class SparkClusterTest {
     List<String> args = new java.util.ArrayList<>(List.of("spark", "evaluate", PackagesFixture.MODEL, PackagesFixture.DATASET,
         "--split", "test", "--master", cluster.masterUrl()));
     driverConf().forEach((k, v) -> args.addAll(List.of("--conf", k + "=" + v)));
-    Cli.Outcome onSpark = Cli.run(fx.driverHome, args.toArray(String[]::new));
+    CliRun onSpark = CliRun.guild(fx.driverHome, args.toArray(String[]::new));
     assertThat(onSpark.status()).as(onSpark.err()).isZero();
     assertThat(spark.sparkContext().isStopped()).as("the CLI leaves a session it did not start running").isFalse();
-    Cli.Outcome one = Cli.run(fx.driverHome, "evaluate", "--model", PackagesFixture.MODEL,
+    CliRun one = CliRun.guild(fx.driverHome, "evaluate", "--model", PackagesFixture.MODEL,
         "--dataset", PackagesFixture.DATASET, "--split", "test");
     assertThat(one.status()).as(one.err()).isZero();
     List<String> a = onSpark.out().lines().toList();

@@ -17,6 +17,7 @@ import org.apache.spark.sql.functions;
 import org.guildpkg.GuildException;
 import org.guildpkg.GuildPackages;
 import org.guildpkg.build.PackageBuilder;
+import org.guildpkg.cli.CliRun;
 import org.guildpkg.tf.data.Dataset;
 import org.guildpkg.tf.data.FeatureType;
 import org.guildpkg.tf.data.Split;
@@ -164,10 +165,10 @@ class SparkLocalTest {
   }
 
   private void cliRuns() throws Exception {
-    Cli.Outcome spark = Cli.run(fx.driverHome, "spark", "evaluate", PackagesFixture.MODEL, PackagesFixture.DATASET,
+    CliRun spark = CliRun.guild(fx.driverHome, "spark", "evaluate", PackagesFixture.MODEL, PackagesFixture.DATASET,
         "--split", "test", "--master", "local[2]", "--json");
     assertThat(spark.status()).as(spark.err()).isZero();
-    Cli.Outcome one = Cli.run(fx.driverHome, "evaluate", "--model", PackagesFixture.MODEL,
+    CliRun one = CliRun.guild(fx.driverHome, "evaluate", "--model", PackagesFixture.MODEL,
         "--dataset", PackagesFixture.DATASET, "--split", "test", "--json");
     assertThat(one.status()).as(one.err()).isZero();
     ObjectMapper json = new ObjectMapper();
@@ -180,7 +181,7 @@ class SparkLocalTest {
     assertThat(a.get("loss").asDouble()).isCloseTo(b.get("loss").asDouble(), within(1e-5));
 
     Path parquet = tmp.resolve("predictions");
-    Cli.Outcome predict = Cli.run(fx.driverHome, "spark", "predict", PackagesFixture.MODEL, PackagesFixture.DATASET,
+    CliRun predict = CliRun.guild(fx.driverHome, "spark", "predict", PackagesFixture.MODEL, PackagesFixture.DATASET,
         "--split", "test", "--master", "local[2]", "--output", parquet.toString(), "--without-features");
     assertThat(predict.status()).as(predict.err()).isZero();
     assertThat(predict.out()).contains("wrote 10000 predictions to " + parquet);
@@ -190,7 +191,7 @@ class SparkLocalTest {
     assertThat(p.columns()).containsExactly("label", "class", "class_name", "probabilities");
     assertThat(p.filter("label = class").count() / 10_000.0).isEqualTo(fx.oneMachine.accuracy());
 
-    Cli.Outcome again = Cli.run(fx.driverHome, "spark", "predict", PackagesFixture.MODEL, PackagesFixture.DATASET,
+    CliRun again = CliRun.guild(fx.driverHome, "spark", "predict", PackagesFixture.MODEL, PackagesFixture.DATASET,
         "--output", parquet.toString());
     assertThat(again.status()).isEqualTo(1);
     assertThat(again.err()).startsWith("guild: ").contains(parquet + " exists already");
@@ -206,7 +207,7 @@ class SparkLocalTest {
     org.apache.spark.sql.Dataset<Row> renamed = DatasetFrames.read(spark, dataset(), "test", 1).withColumnRenamed("image", "pixels");
     assertThatThrownBy(() -> BatchPrediction.predict(renamed, model(), 100).count())
         .hasMessageContaining("the model's input 'image' has no column of that name; columns: pixels, label");
-    Cli.Outcome missing = Cli.run(fx.driverHome, "spark", "evaluate", PackagesFixture.MODEL, PackagesFixture.DATASET,
+    CliRun missing = CliRun.guild(fx.driverHome, "spark", "evaluate", PackagesFixture.MODEL, PackagesFixture.DATASET,
         "--split", "nope", "--master", "local[1]");
     assertThat(missing.status()).isEqualTo(1);
     assertThat(missing.err()).startsWith("guild: ").contains("no split 'nope'").doesNotContain("Exception");

@@ -183,6 +183,23 @@ class FashionMnistConvnetServingTest {
   }
 
   @Test
+  void thirtyTrainRequestsAreRefusedAndTheConvnetsAnswerDoesNotChange() throws Exception {
+    String blank = "[" + String.join(",", java.util.Collections.nCopies(28,
+        "[" + String.join(",", java.util.Collections.nCopies(28, "0")) + "]")) + "]";
+    String predict = "{\"instances\": [{\"image\": " + blank + "}]}";
+    HttpResponse<String> before = send(url + ":predict", predict);
+    assertThat(before.statusCode()).as(before.body()).isEqualTo(200);
+    String train = "{\"signature_name\": \"train\", \"inputs\": {\"image\": [" + blank
+        + "], \"label\": [3]}}";
+    for (int i = 0; i < 30; i++) {
+      HttpResponse<String> r = send(url + ":predict", train);
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(403);
+    }
+    assertThat(JSON.readTree(send(url + ":predict", predict).body()))
+        .isEqualTo(JSON.readTree(before.body()));
+  }
+
+  @Test
   void classifyIsRefusedBecauseServingDefaultIsAPredictSignature() throws Exception {
     HttpResponse<String> r = send(url + ":classify", "{\"examples\": [{\"image\": [1, 2, 3]}]}");
     assertThat(r.statusCode()).as(r.body()).isEqualTo(400);

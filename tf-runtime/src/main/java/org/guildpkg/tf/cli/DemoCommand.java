@@ -15,6 +15,7 @@ import org.guildpkg.GuildException;
 import org.guildpkg.GuildPackage;
 import org.guildpkg.GuildPackages;
 import org.guildpkg.cli.GuildCli;
+import org.guildpkg.io.FileOps;
 import org.guildpkg.tf.data.Dataset;
 import org.guildpkg.tf.data.SplitArrays;
 import org.guildpkg.tf.model.ModelResult;
@@ -85,7 +86,7 @@ public final class DemoCommand implements Callable<Integer> {
     say("Guild demo in " + work + " (home " + home + "); mirror file://" + mirror);
     // The mirror, its key and the project stay between demo runs (a mirror's index serial only
     // grows, and each run trains a new model version); the archives are rebuilt.
-    TrainableModel.deleteTree(archives);
+    FileOps.deleteTree(archives);
     Files.createDirectories(work);
 
     say("Package the dataset: Debian's Fashion-MNIST IDX files -> TFRecords of tf.train.Example");

@@ -3,6 +3,9 @@ package org.guildpkg.tf.cli;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import org.guildpkg.GuildPackages;
@@ -25,7 +28,8 @@ import picocli.CommandLine.ParentCommand;
     description = {
       "Write a model package as DIR/NAME/VERSION/ (saved_model.pb, variables/, assets/) for"
           + " TensorFlow Serving's --model_base_path=DIR/NAME.",
-      "Never overwrites a version; prints the folder it wrote."
+      "Never overwrites a version; prints the folder it wrote. Leaves out train, evaluate and"
+          + " every signature that changes the model's variables unless --allow-signature names it."
     })
 final class DeployCommand implements Callable<Integer> {
   @ParentCommand GuildCli parent;
@@ -60,21 +64,32 @@ final class DeployCommand implements Callable<Integer> {
           + " package's name, or the folder's name).")
   String name;
 
-  @Option(names = "--json", description = "Print a JSON object {name, version, path} instead of the folder's path (default: the path).")
+  @Option(
+      names = "--allow-signature",
+      paramLabel = "NAME",
+      description = "Keep the signature NAME in the deployment even though it is train, evaluate or"
+          + " changes the model's variables (left out by default, so the fleet's clients cannot"
+          + " change the model). Repeatable.")
+  List<String> allowSignatures = new ArrayList<>();
+
+  @Option(names = "--json", description = "Print a JSON object {name, version, path, left_out} instead of the folder's path (default: the path).")
   boolean json;
 
   @Override
   public Integer call() {
     PackageFolder r = GuildPackages.at(parent.home()).offline(parent.offline()).resolve(spec);
-    Deployer.Deployment d = Deployer.to(to).deploy(
+    Deployer.Deployment d = Deployer.to(to).allowSignatures(Set.copyOf(allowSignatures)).deploy(
         r.folder(), name != null ? name : r.name(),
         version == null ? OptionalLong.empty() : OptionalLong.of(version));
-    parent.err().println("deployed " + r.label() + " as " + d.name() + " version " + d.version());
+    parent.err().println("deployed " + r.label() + " as " + d.name() + " version " + d.version()
+        + (d.leftOut().isEmpty() ? "" : " without the signatures " + String.join(", ", d.leftOut())
+            + " (keep one with --allow-signature NAME)"));
     if (json) {
       ObjectNode o = JsonNodeFactory.instance.objectNode();
       o.put("name", d.name());
       o.put("version", d.version());
       o.put("path", d.path().toAbsolutePath().toString());
+      d.leftOut().forEach(o.putArray("left_out")::add);
       parent.printJson(o);
     } else {
       parent.out().println(d.path());

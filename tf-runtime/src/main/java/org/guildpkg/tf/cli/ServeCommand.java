@@ -29,6 +29,8 @@ import picocli.CommandLine.ParentCommand;
     description = {
       "Serve model packages or SavedModel folders with TensorFlow Serving's REST API"
           + " (/v1/models/NAME:predict, :classify, :regress, /metadata) until interrupted.",
+      "Signatures whose call changes the model's variables (such as train) are not served"
+          + " unless named with --allow-signature.",
       "Prints each model's URL. A package version is served as its number when it is a plain"
           + " number, else as its rank among the package's installed versions; it is also a label"
           + " (/labels/VERSION), and 'latest' and 'stable' name the highest."
@@ -48,6 +50,16 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--port", paramLabel = "P", description = "The port (default: ${DEFAULT-VALUE},"
       + " TensorFlow Serving's REST port; 0 picks a free one).")
   int port = 8501;
+
+  @Option(names = "--grpc-port", paramLabel = "P", description = "Also serve TensorFlow Serving's"
+      + " gRPC API (PredictionService, ModelService) on this port (TensorFlow Serving's is 8500; 0"
+      + " picks a free one); needs the guild-grpc module, which ./guild includes.")
+  Integer grpcPort;
+
+  @Option(names = "--monitoring", description = "Serve request counts and latency histograms (by"
+      + " API, model, signature and outcome) for Prometheus at /monitoring/prometheus/metrics on"
+      + " the REST port (default: off).")
+  boolean monitoring;
 
   @Option(names = "--host", paramLabel = "H", description = "The address to listen on (default:"
       + " ${DEFAULT-VALUE}; 0.0.0.0 for every interface).")
@@ -81,8 +93,14 @@ final class ServeCommand implements Callable<Integer> {
       + " heap, -Xmx; a body takes up to about 5 times its size in heap while handled).")
   Long maxInFlight;
 
-  @Option(names = "--threads", paramLabel = "N", description = "Request threads (default: four per"
-      + " processor, at least 8).")
+  @Option(names = "--allow-signature", paramLabel = "NAME", description = "Also serve the"
+      + " signature NAME when calling it changes the model's variables (such as train); by default"
+      + " such signatures are not served, so clients cannot change the model. Repeatable.")
+  List<String> allowSignatures = new ArrayList<>();
+
+  @Option(names = "--threads", paramLabel = "N", description = "Requests handled at once, once read"
+      + " (default: four per processor, at least 8); connections are read on threads of their own,"
+      + " so slow clients do not take these.")
   Integer threads;
 
   /** Counted down to stop serving (by tests); a SIGINT or SIGTERM also stops the server. */
@@ -93,12 +111,22 @@ final class ServeCommand implements Callable<Integer> {
     if (name != null && specs.size() != 1) {
       throw new GuildException("--name needs exactly one SPEC, not " + specs.size());
     }
-    ModelServer.Builder b = ModelServer.builder().host(host).port(port).maxBodyBytes(maxBody);
+    ModelServer.Builder b = ModelServer.builder().host(host).port(port).maxBodyBytes(maxBody)
+        .home(GuildPackages.at(parent.home()));
     if (threads != null) {
       b.threads(threads);
     }
     if (maxInFlight != null) {
       b.maxInFlightBytes(maxInFlight);
+    }
+    b.monitoring(monitoring);
+    if (grpcPort != null) {
+      b.grpcPort(grpcPort);
+    }
+    for (String key : allowSignatures) {
+      b.allowSignature(key);
+      parent.err().println("guild: warning: serving signature " + key + " where a model has it,"
+          + " even if it changes the model's variables: any client can then change the model");
     }
     if (batching) {
       b.batching(new ModelServer.Batching(maxBatchSize, Duration.ofNanos(batchTimeoutMicros * 1000)));
@@ -113,6 +141,7 @@ final class ServeCommand implements Callable<Integer> {
             out.println("serving " + m + " at " + server.uri(m.name()));
           }
         }
+        server.grpcPort().ifPresent(p -> out.println("gRPC on " + host + ":" + p));
         out.println("listening on " + server.uri() + (batching ? " (batching on)" : "")
             + "; press Ctrl-C to stop");
         out.flush();

@@ -7,9 +7,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.guildpkg.GuildException;
@@ -17,6 +20,7 @@ import org.guildpkg.GuildPackage;
 import org.guildpkg.spec.PackageName;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.tensorflow.proto.MetaGraphDef;
 
 /**
  * Writes model packages in the layout TensorFlow Serving loads with {@code --model_base_path}:
@@ -32,6 +36,10 @@ import org.slf4j.LoggerFactory;
  * TensorFlow Serving ignores, its name being no number) and renamed into place, so a server polling
  * the folder never sees half a model.
  *
+ * <p>A deployment leaves out the model interface's {@code train} and {@code evaluate} and every
+ * signature whose call changes the model's variables, unless they are named with {@link
+ * #allowSignatures}: clients of the fleet cannot then change the model.
+ *
  * <pre>{@code
  * Deployer.Deployment d = Deployer.to(Path.of("/srv/models")).deploy(pkg);
  * // d.path() is /srv/models/half-plus-two/1
@@ -43,19 +51,48 @@ public final class Deployer {
   private static final List<String> PARTS =
       List.of("saved_model.pb", "saved_model.pbtxt", "fingerprint.pb", "variables", "assets", "assets.extra");
 
-  private final Path base;
+  /** Signatures of the model interface that serving fleets do not get unless asked. */
+  static final Set<String> TRAINING_SIGNATURES = Set.of("train", "evaluate");
 
-  private Deployer(Path base) {
+  private final Path base;
+  private final Set<String> allowed;
+
+  private Deployer(Path base, Set<String> allowed) {
     this.base = base;
+    this.allowed = Set.copyOf(allowed);
   }
 
   /** A deployer that writes under {@code baseDir} (created when missing). */
   public static Deployer to(Path baseDir) {
-    return new Deployer(baseDir.toAbsolutePath().normalize());
+    return new Deployer(baseDir.toAbsolutePath().normalize(), Set.of());
   }
 
-  /** One deployed version. */
-  public record Deployment(String name, long version, Path path) {}
+  /**
+   * A deployer like this one that also keeps the signatures {@code keys} in what it writes. By
+   * default a deployment leaves out {@code train}, {@code evaluate} and every signature whose call
+   * changes the model's variables ({@link SavedModel#changesState}), so that the serving fleet
+   * cannot be retrained by its clients.
+   */
+  public Deployer allowSignatures(Set<String> keys) {
+    Set<String> all = new TreeSet<>(allowed);
+    all.addAll(keys);
+    return new Deployer(base, all);
+  }
+
+  /**
+   * One deployed version.
+   *
+   * @param name the model's name
+   * @param version its integer version
+   * @param path the version's folder
+   * @param leftOut the signatures of the source model that the deployment leaves out, sorted
+   */
+  public record Deployment(String name, long version, Path path, Set<String> leftOut) {
+    /** Copies the set. */
+    public Deployment {
+      leftOut = Collections.unmodifiableSet(new TreeSet<>(leftOut));
+    }
+  }
 
   /** Deploys an installed model package under its name, as the next version. */
   public Deployment deploy(GuildPackage pkg) {
@@ -106,7 +143,14 @@ public final class Deployer {
       throw new GuildException("version " + version.getAsLong() + " is negative: TensorFlow Serving"
           + " versions are integers from 0");
     }
+    Set<String> leftOut = new TreeSet<>();
     try (SavedModel model = SavedModel.open(src, label)) {
+      for (ModelSignature sig : model.signatures()) {
+        if ((model.changesState(sig.key()) || TRAINING_SIGNATURES.contains(sig.key()))
+            && !allowed.contains(sig.key())) {
+          leftOut.add(sig.key());
+        }
+      }
       if (model.signature(ModelSignature.SERVING_DEFAULT).isEmpty()) {
         throw new GuildException(
             label + " has no serving_default signature, which TensorFlow Serving calls by default;"
@@ -127,6 +171,11 @@ public final class Deployer {
           Folders.copyTree(p, tmp.resolve(part));
         }
       }
+      if (!leftOut.isEmpty()) {
+        withoutSignatures(tmp, leftOut);
+        LOG.info("deploying {} without the signatures {} (allow them with --allow-signature)",
+            label, leftOut);
+      }
       // A concurrent deploy may take the next number first; then we take the one after it.
       for (int attempt = 0; ; attempt++) {
         long v = version.isPresent() ? version.getAsLong() : next(name);
@@ -137,7 +186,7 @@ public final class Deployer {
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
             tmp = null;
             LOG.debug("deployed {} to {}", label, target);
-            return new Deployment(name, v, target);
+            return new Deployment(name, v, target, leftOut);
           } catch (FileSystemException e) {
             // rename(2) says ENOTEMPTY, which Java reports as a plain FileSystemException.
             if (!Files.exists(target)) {
@@ -157,6 +206,24 @@ public final class Deployer {
         Folders.deleteQuietly(tmp);
       }
     }
+  }
+
+  /**
+   * Rewrites {@code dir/saved_model.pb} without the SignatureDefs {@code keys}; the fingerprint,
+   * which hashes the original file, goes.
+   */
+  private static void withoutSignatures(Path dir, Set<String> keys) throws IOException {
+    Path pb = dir.resolve("saved_model.pb");
+    if (!Files.isRegularFile(pb)) {
+      throw new IOException("no saved_model.pb to leave signatures out of (" + keys + ")");
+    }
+    org.tensorflow.proto.SavedModel.Builder sm =
+        org.tensorflow.proto.SavedModel.parseFrom(Files.readAllBytes(pb)).toBuilder();
+    for (MetaGraphDef.Builder meta : sm.getMetaGraphsBuilderList()) {
+      keys.forEach(meta::removeSignatureDef);
+    }
+    Files.write(pb, sm.build().toByteArray());
+    Files.deleteIfExists(dir.resolve("fingerprint.pb"));
   }
 
   private long next(String name) {

@@ -42,7 +42,10 @@ public final class ModelPackageInspector implements PackageInspector {
                 + " export it with at least a serving_default signature");
       }
       if (!interfaceData.has("signatures")) {
-        interfaceData.set("signatures", ModelSignature.toJson(model.signatures()));
+        ObjectNode sigs = ModelSignature.toJson(model.signatures());
+        // What serving needs to know before it loads the model: which calls change it.
+        model.stateChangingSignatures().forEach(k -> ((ObjectNode) sigs.get(k)).put("changes_state", true));
+        interfaceData.set("signatures", sigs);
       }
       LOG.debug("{}: signatures {}", what, model.signatures());
     } catch (GuildException e) {
@@ -62,15 +65,32 @@ public final class ModelPackageInspector implements PackageInspector {
     return type == PackageType.MODEL ? Set.of("signatures") : Set.of();
   }
 
-  /** One {@code signature: KEY (METHOD): inputs -> outputs} line per signature. */
+  /**
+   * One {@code signature: KEY (METHOD): inputs -> outputs} line per signature, marked {@code
+   * [changes the model]} when its call changes the variables (or it is {@code train}), and a
+   * {@code serving: not served: ...} line naming those, which serving leaves out unless allowed.
+   */
   @Override
   public List<SummaryLine> summarize(PackageType type, JsonNode data) {
     List<SummaryLine> out = new ArrayList<>();
     if (type == PackageType.MODEL) {
-      data.path("signatures").fields().forEachRemaining(e -> out.add(new SummaryLine("signature",
-          e.getKey() + " (" + e.getValue().path("method").asText("?") + "): "
-              + SummaryText.join(e.getValue().path("inputs"), t -> t.getKey() + " " + SummaryText.tensor(t.getValue()))
-              + " -> " + SummaryText.join(e.getValue().path("outputs"), t -> t.getKey() + " " + SummaryText.tensor(t.getValue())))));
+      List<String> withheld = new ArrayList<>();
+      data.path("signatures").fields().forEachRemaining(e -> {
+        boolean changes = e.getValue().path("changes_state").asBoolean(false)
+            || e.getKey().equals(SignatureEffects.TRAIN);
+        if (changes) {
+          withheld.add(e.getKey());
+        }
+        out.add(new SummaryLine("signature",
+            e.getKey() + " (" + e.getValue().path("method").asText("?") + "): "
+                + SummaryText.join(e.getValue().path("inputs"), t -> t.getKey() + " " + SummaryText.tensor(t.getValue()))
+                + " -> " + SummaryText.join(e.getValue().path("outputs"), t -> t.getKey() + " " + SummaryText.tensor(t.getValue()))
+                + (changes ? " [changes the model]" : "")));
+      });
+      if (!withheld.isEmpty()) {
+        out.add(new SummaryLine("serving", "not served: " + String.join(", ", withheld)
+            + " (they change the model's variables; guild serve --allow-signature NAME serves one)"));
+      }
     }
     return out;
   }

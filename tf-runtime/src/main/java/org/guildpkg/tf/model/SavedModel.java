@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReadWriteLock;
@@ -45,6 +46,7 @@ public final class SavedModel implements AutoCloseable {
   private final String label;
   private final SavedModelBundle bundle;
   private final Map<String, ModelSignature> signatures;
+  private final Set<String> stateChanging;
   private final ReadWriteLock lock = new ReentrantReadWriteLock();
   private boolean closed;
   /**
@@ -65,6 +67,10 @@ public final class SavedModel implements AutoCloseable {
       }
     });
     this.signatures = Collections.unmodifiableMap(sigs);
+    Map<String, org.tensorflow.proto.SignatureDef> defs = new TreeMap<>(loaded.signatureDefs());
+    defs.keySet().retainAll(sigs.keySet());
+    this.stateChanging = Collections.unmodifiableSet(
+        SignatureEffects.stateChanging(bundle.metaGraphDef(), defs));
   }
 
   /**
@@ -104,6 +110,20 @@ public final class SavedModel implements AutoCloseable {
   /** The signature with {@code key}, if the model has it. */
   public Optional<ModelSignature> signature(String key) {
     return Optional.ofNullable(signatures.get(key));
+  }
+
+  /**
+   * Whether calling the signature {@code key} changes the model's state: its graph writes a
+   * variable or a table ({@code Assign}, {@code AssignVariableOp}, {@code ApplyAdam}, ...), or it is
+   * the model interface's {@code train}. Servers do not serve such a signature unless told to.
+   */
+  public boolean changesState(String key) {
+    return stateChanging.contains(key);
+  }
+
+  /** The keys of the signatures whose call changes the model's state (see {@link #changesState}). */
+  public Set<String> stateChangingSignatures() {
+    return stateChanging;
   }
 
   /**

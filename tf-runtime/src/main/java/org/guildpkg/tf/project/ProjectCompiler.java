@@ -22,6 +22,7 @@ import javax.tools.JavaFileObject;
 import javax.tools.StandardJavaFileManager;
 import javax.tools.ToolProvider;
 import org.guildpkg.GuildException;
+import org.guildpkg.io.FileOps;
 import org.guildpkg.tf.author.ModelCode;
 import org.guildpkg.tf.train.TrainableModel;
 import org.slf4j.Logger;
@@ -89,7 +90,7 @@ public final class ProjectCompiler {
       throw new GuildException(project + ": no .java sources to compile");
     }
     try {
-      TrainableModel.deleteTree(classes);
+      FileOps.deleteTree(classes);
       Files.createDirectories(classes);
     } catch (IOException e) {
       throw new UncheckedIOException(e);

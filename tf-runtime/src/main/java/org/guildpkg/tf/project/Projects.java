@@ -9,8 +9,8 @@ import org.guildpkg.GuildException;
 import org.guildpkg.GuildPackage;
 import org.guildpkg.GuildPackages;
 import org.guildpkg.PackageFolder;
+import org.guildpkg.io.FileOps;
 import org.guildpkg.spec.PackageType;
-import org.guildpkg.tf.train.TrainableModel;
 
 /**
  * Model projects: folders made by {@code guild init} from a source package, holding
@@ -68,7 +68,7 @@ public final class Projects {
       }
       Files.createDirectories(target.getParent());
       Path tmp = target.resolveSibling("." + target.getFileName() + ".init-" + ProcessHandle.current().pid());
-      TrainableModel.deleteTree(tmp);
+      FileOps.deleteTree(tmp);
       Files.createDirectories(tmp);
       try (var walk = Files.walk(t.folder())) {
         for (Path p : walk.toList()) {

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import org.guildpkg.GuildException;
+import org.guildpkg.io.FileOps;
 import org.guildpkg.tf.author.FlagSpec;
 import org.guildpkg.tf.author.FlagType;
 import org.guildpkg.tf.author.Flags;
@@ -143,7 +144,7 @@ public final class TrainingJob {
         trainer.checkpoint(0);
       } catch (RuntimeException e) {
         try {
-          TrainableModel.deleteTree(run.path());
+          FileOps.deleteTree(run.path());
         } catch (java.io.IOException suppressed) {
           e.addSuppressed(suppressed);
         }

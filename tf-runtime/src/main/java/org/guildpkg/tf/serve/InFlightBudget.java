@@ -39,8 +39,16 @@ final class InFlightBudget {
    * refuses the request) or the thread was interrupted.
    */
   synchronized boolean acquire(long bytes, Duration wait) {
+    return acquire(bytes, wait, 0);
+  }
+
+  /**
+   * Admits {@code bytes} more for a request that holds {@code held} already, as {@link
+   * #acquire(long, Duration)} does; it is admitted whenever no other request is in flight.
+   */
+  synchronized boolean acquire(long bytes, Duration wait, long held) {
     long deadline = System.nanoTime() + wait.toNanos();
-    while (inFlight > 0 && inFlight + bytes > limit) {
+    while (inFlight - held > 0 && inFlight + bytes > limit) {
       long left = deadline - System.nanoTime();
       if (left <= 0) {
         return false;

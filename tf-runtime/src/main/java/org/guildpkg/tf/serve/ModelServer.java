@@ -15,15 +15,20 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
+import java.util.ServiceLoader;
+import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.guildpkg.GuildException;
+import org.guildpkg.GuildHome;
 import org.guildpkg.GuildPackage;
 import org.guildpkg.spec.Version;
 import org.guildpkg.tf.model.SavedModel;
@@ -55,11 +60,20 @@ import org.slf4j.LoggerFactory;
  * is one integer version of it, because TensorFlow Serving's API wants integers: a package version
  * that is a plain number ({@code 3}, {@code 00000123}) is that number; any other ({@code 1.0},
  * {@code 2.1-rc1}) is its 1-based rank, in Guild's version order, among the versions of the package
- * installed beside it in the store ({@code $GUILD_HOME/packages/NAME/*}) and those already served.
+ * installed in the server's Guild home ({@link Builder#home}) and those already served.
  * Every package version is also a label ({@code /labels/1.0}), and the labels {@code latest} and
  * {@code stable} name the highest version, which requests without a version get. A SavedModel
  * folder named by digits (TensorFlow Serving's {@code NAME/123/} layout) is that version, any
  * other folder version 1.
+ *
+ * <p><b>Signatures served.</b> A client cannot change a served model: a signature whose call
+ * changes the model's variables or tables (its graph writes them, as {@code train} and the
+ * counter's {@code incr_counter} do; see {@link SavedModel#changesState}) is not served, and a
+ * request for it gets 403, unless the operator names it with {@link Builder#allowSignature}
+ * ({@code guild serve --allow-signature NAME}), which is logged as a warning. {@code
+ * serving_default} and every read-only signature are served. The metadata endpoint lists the
+ * served signatures under {@code signature_def} and, when some are withheld, names them with the
+ * reason under {@code withheld_signatures}.
  *
  * <p><b>Batching</b> (off by default, {@link Builder#batching}): concurrent row-form predict
  * requests to one model version and signature are run as one TensorFlow call; see
@@ -68,7 +82,14 @@ import org.slf4j.LoggerFactory;
  * <p><b>Limits.</b> A request body over {@link Builder#maxBodyBytes} (16 MiB by default) is refused
  * with 413 when its {@code Content-Length} says so, or as soon as a chunked body passes it, before
  * it is read whole; JSON nesting deeper than 64 and number literals longer than 100 characters are
- * refused while parsing. Requests run on a fixed pool of threads ({@link Builder#threads}).
+ * refused while parsing. At most {@link Builder#threads} requests are handled at once.
+ *
+ * <p><b>Slow clients.</b> Each connection is read on a thread of its own, and a request takes one
+ * of the handling permits only once it is read whole, so clients that send slowly (a partial
+ * request line or headers, a stalled chunked body, {@code Expect: 100-continue} and no body) do not
+ * keep others from being answered. A client gets {@link #DEFAULT_MAX_EXCHANGE_SECONDS} to send a
+ * request and to read an answer (the JDK's {@code sun.net.httpserver.maxReqTime} and {@code
+ * maxRspTime}, which may be set before the first server starts), then its connection is closed.
  *
  * <p><b>Memory.</b> A request body takes up to about five times its size in heap while it is
  * handled (its JSON tree and input tensor: measured 4.8 for 16 MiB of distinct decimals such as
@@ -80,18 +101,38 @@ import org.slf4j.LoggerFactory;
  * whole is busy, not this client over a rate, which 429 would say); its body is read and
  * discarded, never kept. One request is always admitted when none is in flight, so a body up to
  * the size limit is served even when it is larger than the budget. A chunked body, whose size is
- * not known in advance, is counted as {@link Builder#maxBodyBytes} until it is read. Should the
+ * not known in advance, is charged as it arrives (twice what has arrived, at least 64 KiB, at
+ * most {@link Builder#maxBodyBytes}), so a stalled one holds little of the budget; one that
+ * cannot get more gets 503 and its connection is closed. Should the
  * heap run out all the same, that request gets 503, the error is logged and the server goes on.
  */
 public final class ModelServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ModelServer.class);
   private static final Pattern DIGITS = Pattern.compile("\\d{1,18}");
 
+  /**
+   * How long a client may take to send one request, headers and body, in seconds (the JDK
+   * server's {@code sun.net.httpserver.maxReqTime}; checked once a second), and to read one
+   * answer ({@code sun.net.httpserver.maxRspTime}): 30 s unless those properties are set before
+   * the first server starts. A slower client's connection is closed.
+   */
+  public static final long DEFAULT_MAX_EXCHANGE_SECONDS = 30;
+
+  /** The most connections read at once, each on a thread of its own; more wait to be read. */
+  static final int MAX_CONNECTION_THREADS = 4096;
+
   static {
     // The JDK's server writes headers and body in separate segments; with Nagle's algorithm on, the
     // body waits for the client's delayed ACK (about 40 ms a request). Read once, at its first use.
     if (System.getProperty("sun.net.httpserver.nodelay") == null) {
       System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+    // A client that sends a request slowly (a partial request line or headers, a stalled body,
+    // Expect: 100-continue and no body) is cut off after this; the JDK server has no bound by default.
+    for (String p : List.of("sun.net.httpserver.maxReqTime", "sun.net.httpserver.maxRspTime")) {
+      if (System.getProperty(p) == null) {
+        System.setProperty(p, Long.toString(DEFAULT_MAX_EXCHANGE_SECONDS));
+      }
     }
   }
 
@@ -114,8 +155,14 @@ public final class ModelServer implements AutoCloseable {
   private final long maxBodyBytes;
   private final InFlightBudget budget;
   private final Optional<Batching> batching;
+  private final Set<String> allowedSignatures;
+  private final Optional<GuildHome> home;
+  private final Predictor predictor;
+  private final Optional<ServingProtocol.Endpoint> grpc;
+  private final boolean monitoring;
   private final HttpServer http;
   private final ThreadPoolExecutor pool;
+  private final Semaphore handling;
   private volatile boolean closed;
 
   /**
@@ -156,8 +203,60 @@ public final class ModelServer implements AutoCloseable {
     private long maxInFlightBytes = defaultMaxInFlightBytes();
     private int threads = Math.max(8, 4 * Runtime.getRuntime().availableProcessors());
     private Optional<Batching> batching = Optional.empty();
+    private final Set<String> allowedSignatures = new TreeSet<>();
+    private Optional<GuildHome> home = Optional.empty();
+    private OptionalInt grpcPort = OptionalInt.empty();
+    private boolean monitoring;
 
     private Builder() {}
+
+    /**
+     * Serves request counts and latency histograms by API, model, signature and outcome in
+     * Prometheus' text format at {@code GET /monitoring/prometheus/metrics} on the REST port, as
+     * TensorFlow Serving does with its monitoring config (default off: 404).
+     */
+    public Builder monitoring(boolean on) {
+      this.monitoring = on;
+      return this;
+    }
+
+    /**
+     * Also serves TensorFlow Serving's gRPC API ({@code tensorflow.serving.PredictionService} and
+     * {@code ModelService}) on {@code port} (0: an ephemeral one; TensorFlow Serving's is 8500),
+     * through the same models and prediction layer. It needs the {@code org.guildpkg:guild-grpc}
+     * module on the class path, found through {@link ServingProtocol}.
+     */
+    public Builder grpcPort(int port) {
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("grpcPort must be 0..65535: " + port);
+      }
+      this.grpcPort = OptionalInt.of(port);
+      return this;
+    }
+
+    /**
+     * The Guild home whose installed versions of a package number a package version that is not a
+     * plain number (see the class documentation); without one, such a version is numbered by its
+     * rank among the versions of the package served.
+     */
+    public Builder home(GuildHome home) {
+      this.home = Optional.of(home);
+      return this;
+    }
+
+    /**
+     * Serves the signature {@code key} of every model even when calling it changes the model's
+     * variables (such as {@code train}, or the counter's {@code incr_counter}): any client can then
+     * change the served model. By default such signatures are not served (see the class
+     * documentation); each one allowed is logged as a warning when a model that has it is added.
+     */
+    public Builder allowSignature(String key) {
+      if (key == null || key.isBlank()) {
+        throw new IllegalArgumentException("a signature key is required");
+      }
+      allowedSignatures.add(key);
+      return this;
+    }
 
     /** The address to listen on (default 127.0.0.1; 0.0.0.0 for every interface). */
     public Builder host(String host) {
@@ -200,7 +299,10 @@ public final class ModelServer implements AutoCloseable {
       return this;
     }
 
-    /** The threads that serve requests (default four per processor, at least 8). */
+    /**
+     * The requests handled at once, once read (default four per processor, at least 8); requests
+     * are read on threads of their own, so slow clients do not take these.
+     */
     public Builder threads(int threads) {
       if (threads < 1) {
         throw new IllegalArgumentException("threads must be >= 1: " + threads);
@@ -229,15 +331,26 @@ public final class ModelServer implements AutoCloseable {
     this.maxBodyBytes = b.maxBodyBytes;
     this.budget = new InFlightBudget(b.maxInFlightBytes);
     this.batching = b.batching;
-    this.api = new RestApi(registry, b.maxBodyBytes);
+    this.allowedSignatures = Set.copyOf(b.allowedSignatures);
+    this.home = b.home;
+    this.predictor = new Predictor(registry);
+    this.monitoring = b.monitoring;
+    this.api = new RestApi(predictor, b.maxBodyBytes);
     AtomicInteger n = new AtomicInteger();
-    this.pool = new ThreadPoolExecutor(b.threads, b.threads, 0, TimeUnit.MILLISECONDS,
-        new ArrayBlockingQueue<>(4096), r -> {
+    // The JDK server hands a connection to its executor on the connection's first bytes, and that
+    // thread then blocks reading the rest: with a small pool, a few slow clients would hold every
+    // thread. So connections are read on threads of their own (parked while a client is slow,
+    // cut off after maxReqTime), and only requests read whole take one of the `threads` permits
+    // to be handled.
+    this.handling = new Semaphore(b.threads, true);
+    this.pool = new ThreadPoolExecutor(0, MAX_CONNECTION_THREADS, 30, TimeUnit.SECONDS,
+        new SynchronousQueue<>(), r -> {
           Thread t = new Thread(r, "guild-serve-" + n.incrementAndGet());
           t.setDaemon(true);
           return t;
         },
-        // A full queue slows the accepting thread down instead of dropping connections.
+        // All connection threads busy: the accepting thread reads this one itself, which slows
+        // accepting down instead of dropping connections.
         new ThreadPoolExecutor.CallerRunsPolicy());
     try {
       this.http = HttpServer.create(new InetSocketAddress(b.host, b.port), 256);
@@ -248,8 +361,36 @@ public final class ModelServer implements AutoCloseable {
     }
     http.setExecutor(pool);
     http.createContext("/", this::exchange);
+    if (b.grpcPort.isPresent()) {
+      try {
+        this.grpc = Optional.of(protocol("grpc").start(predictor, b.host, b.grpcPort.getAsInt(),
+            Math.max(4 * b.maxBodyBytes, 64L << 20)));
+      } catch (RuntimeException e) {
+        http.stop(0);
+        pool.shutdown();
+        throw e;
+      }
+      LOG.info("serving TensorFlow Serving's gRPC API on {}:{}", b.host, grpc.get().port());
+    } else {
+      this.grpc = Optional.empty();
+    }
     http.start();
     LOG.info("serving TensorFlow Serving's REST API on {}", uri());
+  }
+
+  private static ServingProtocol protocol(String name) {
+    for (ServingProtocol p : ServiceLoader.load(ServingProtocol.class)) {
+      if (p.name().equals(name)) {
+        return p;
+      }
+    }
+    throw new GuildException("serving the " + name + " API needs the guild-" + name + " module"
+        + " (org.guildpkg:guild-" + name + ") on the class path; it is not there");
+  }
+
+  /** The port of the gRPC API, when it is served ({@link Builder#grpcPort}). */
+  public OptionalInt grpcPort() {
+    return grpc.map(g -> OptionalInt.of(g.port())).orElse(OptionalInt.empty());
   }
 
   /** The port the server listens on (the ephemeral one it got when asked for port 0). */
@@ -277,7 +418,12 @@ public final class ModelServer implements AutoCloseable {
   public ServedModel add(GuildPackage pkg) {
     String name = pkg.name().value();
     String v = pkg.version().value();
-    long number = versionNumber(v, installedVersions(pkg), registry.packageVersions(name));
+    List<String> installed = home.map(h -> h.list().stream()
+            .filter(p -> p.name().equals(pkg.name()))
+            .map(p -> p.version().value())
+            .toList())
+        .orElse(List.of());
+    long number = versionNumber(v, installed, registry.packageVersions(name));
     return add(new ServedModel(name, number, Optional.of(v), pkg.path()),
         pkg.as(SavedModel.class), true);
   }
@@ -340,7 +486,18 @@ public final class ModelServer implements AutoCloseable {
     Batcher batcher = batching
         .map(b -> new Batcher(b.maxBatchSize(), b.timeout().toNanos()))
         .orElse(null);
-    Servable s = new Servable(info, model, owned, batcher);
+    Set<String> withheld = new TreeSet<>(model.stateChangingSignatures());
+    for (String key : allowedSignatures) {
+      if (withheld.remove(key)) {
+        LOG.warn("serving signature {} of {}, which changes the model's variables: any client can"
+            + " change the served model", key, info);
+      }
+    }
+    if (!withheld.isEmpty()) {
+      LOG.info("not serving the signatures of {} that change its variables: {} (allow one with"
+          + " guild serve --allow-signature NAME)", info, withheld);
+    }
+    Servable s = new Servable(info, model, owned, batcher, withheld);
     try {
       registry.add(s);
     } catch (GuildException e) {
@@ -371,6 +528,14 @@ public final class ModelServer implements AutoCloseable {
     return !removed.isEmpty();
   }
 
+  /**
+   * The protocol-neutral prediction layer over the models served: what the REST API calls, and
+   * what other protocols (such as {@code guild-grpc}'s gRPC API) call.
+   */
+  public Predictor predictor() {
+    return predictor;
+  }
+
   /** The versions served, by name then version. */
   public List<ServedModel> models() {
     return registry.list();
@@ -398,6 +563,7 @@ public final class ModelServer implements AutoCloseable {
       return;
     }
     closed = true;
+    grpc.ifPresent(ServingProtocol.Endpoint::close);
     http.stop(1);
     pool.shutdown();
     try {
@@ -428,22 +594,6 @@ public final class ModelServer implements AutoCloseable {
     return all.headSet(Version.parse(version), true).size();
   }
 
-  /** The versions installed beside a package in the store layout {@code packages/NAME/VERSION}. */
-  private static List<String> installedVersions(GuildPackage pkg) {
-    Path parent = pkg.path().toAbsolutePath().normalize().getParent();
-    if (parent == null || !parent.getFileName().toString().equals(pkg.name().value())) {
-      return List.of();
-    }
-    try (Stream<Path> s = Files.list(parent)) {
-      return s.filter(Files::isDirectory)
-          .map(p -> p.getFileName().toString())
-          .filter(Version::isValid)
-          .toList();
-    } catch (IOException e) {
-      return List.of();
-    }
-  }
-
   private static void checkName(String name) {
     if (name == null || name.isEmpty() || name.indexOf('/') >= 0 || name.indexOf(':') >= 0) {
       throw new GuildException("invalid model name '" + name + "': it must be non-empty, without"
@@ -467,14 +617,32 @@ public final class ModelServer implements AutoCloseable {
 
   // ---- HTTP -----------------------------------------------------------------------------------
 
+  /** The path of the Prometheus endpoint, as TensorFlow Serving's. */
+  public static final String METRICS_PATH = "/monitoring/prometheus/metrics";
+
   private void exchange(HttpExchange ex) {
-    long admitted = 0;
+    if (monitoring && ex.getRequestURI().getRawPath().equals(METRICS_PATH)
+        && ex.getRequestMethod().equals("GET")) {
+      try {
+        byte[] text = predictor.prometheusText().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+        ex.sendResponseHeaders(200, text.length);
+        ex.getResponseBody().write(text);
+      } catch (IOException e) {
+        LOG.debug("metrics client went away: {}", e.getMessage());
+      } finally {
+        ex.close();
+      }
+      return;
+    }
+    long[] admitted = {0};
     try {
       RestApi.Reply reply;
       boolean closeConnection = false;
       try {
         long length = checkBody(ex);
-        long charge = length >= 0 ? length : maxBodyBytes;
+        // A chunked body is charged as it arrives (readBody), so a stalled one holds no budget.
+        long charge = Math.max(length, 0);
         if (!budget.acquire(charge, ADMISSION_WAIT)) {
           // Read and drop the body so that the client, still sending, gets the answer, not a reset.
           closeConnection = !drain(ex);
@@ -483,16 +651,33 @@ public final class ModelServer implements AutoCloseable {
               + " in-flight budget of " + budget.limit() + " bytes; retry later (guild serve"
               + " --max-in-flight, ModelServer.Builder.maxInFlightBytes)");
         }
-        admitted = charge;
-        byte[] body = readBody(ex, length);
-        if (length < 0) {
-          budget.release(charge - body.length);
-          admitted = body.length;
+        admitted[0] = charge;
+        byte[] body;
+        try {
+          body = readBody(ex, length, admitted);
+        } catch (ApiException e) {
+          closeConnection = true; // the rest of the body is unread
+          throw e;
         }
-        reply = api.handle(ex.getRequestMethod(), ex.getRequestURI().getRawPath(), body);
-      } catch (ApiException e) {
-        closeConnection |= e.status() == 413;
-        reply = new RestApi.Reply(e.status(), api.error(e.getMessage()), Optional.empty());
+        if (length < 0) {
+          budget.release(admitted[0] - body.length);
+          admitted[0] = body.length;
+        }
+        try {
+          handling.acquire();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new ApiException(503, "The server is shutting down; retry later");
+        }
+        try {
+          reply = api.handle(ex.getRequestMethod(), ex.getRequestURI().getRawPath(), body);
+        } finally {
+          handling.release();
+        }
+      } catch (PredictionException e) {
+        int status = RestApi.httpStatus(e);
+        closeConnection |= status == 413;
+        reply = new RestApi.Reply(status, api.error(e.getMessage()), Optional.empty());
       } catch (OutOfMemoryError e) {
         closeConnection = true;
         reply = outOfMemory(ex, e);
@@ -502,7 +687,9 @@ public final class ModelServer implements AutoCloseable {
           reply = outOfMemory(ex, e);
         } else {
           LOG.warn("request {} {} failed", ex.getRequestMethod(), ex.getRequestURI(), e);
-          reply = new RestApi.Reply(500, api.error("Internal error: " + e), Optional.empty());
+          // The exception stays in the log: it may name server paths and internals.
+          reply = new RestApi.Reply(500, api.error("Internal error; the server's log has the"
+              + " details"), Optional.empty());
         }
       }
       ex.getResponseHeaders().set("Content-Type", "application/json");
@@ -521,7 +708,7 @@ public final class ModelServer implements AutoCloseable {
       LOG.debug("client of {} {} went away: {}", ex.getRequestMethod(), ex.getRequestURI(),
           e.getMessage());
     } finally {
-      budget.release(admitted);
+      budget.release(admitted[0]);
       ex.close();
     }
   }
@@ -577,7 +764,7 @@ public final class ModelServer implements AutoCloseable {
    * The request body: {@code length} bytes read into one array, or a chunked body ({@code length}
    * -1) refused with 413 as soon as it passes the limit, before it is read whole.
    */
-  private byte[] readBody(HttpExchange ex, long length) throws IOException {
+  private byte[] readBody(HttpExchange ex, long length, long[] admitted) throws IOException {
     try (InputStream in = ex.getRequestBody()) {
       if (length >= 0) {
         return in.readNBytes((int) length); // a short body is a JSON parse error later
@@ -590,6 +777,18 @@ public final class ModelServer implements AutoCloseable {
         total += n;
         if (total > maxBodyBytes) {
           throw tooLarge("more than " + maxBodyBytes);
+        }
+        if (total > admitted[0]) {
+          // Charge ahead in growing steps: what has arrived, doubled, at least 64 KiB.
+          long more = Math.min(maxBodyBytes, Math.max(total * 2, 65536)) - admitted[0];
+          if (!budget.acquire(more, ADMISSION_WAIT, admitted[0])) {
+            throw new ApiException(503, "The server is busy: request bodies of "
+                + budget.inFlight() + " bytes are being handled and this chunked one of more"
+                + " than " + admitted[0] + " bytes would pass the in-flight budget of "
+                + budget.limit() + " bytes; retry later (guild serve --max-in-flight,"
+                + " ModelServer.Builder.maxInFlightBytes)");
+          }
+          admitted[0] += more;
         }
         buf.write(chunk, 0, n);
       }

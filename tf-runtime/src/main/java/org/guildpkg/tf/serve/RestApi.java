@@ -16,36 +16,26 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.guildpkg.GuildException;
-import org.guildpkg.tf.model.ModelResult;
 import org.guildpkg.tf.model.ModelSignature;
-import org.guildpkg.tf.model.SavedModel;
 import org.guildpkg.tf.model.TensorSpec;
-import org.tensorflow.Tensor;
-import org.tensorflow.exceptions.TensorFlowException;
-import org.tensorflow.proto.DataType;
 
 /**
- * TensorFlow Serving's REST API over a {@link ModelRegistry}, apart from HTTP: a method, a raw path
- * and a body in, a status and a JSON body out (as its {@code http_rest_api_handler.cc}).
+ * TensorFlow Serving's REST API over the {@link Predictor}, apart from HTTP: a method, a raw path
+ * and a body in, a status and a JSON body out (as its {@code http_rest_api_handler.cc}). It routes
+ * the path, maps JSON to named tensors and the results back to JSON; the prediction itself (model
+ * lookup, signatures served, batching, the TensorFlow call, error kinds) is the predictor's.
  */
 final class RestApi {
   /** JSON nesting deeper than this is refused while parsing (a rank-60 tensor still fits). */
   static final int MAX_NESTING = 64;
   /** Longer number literals are refused while parsing. */
   static final int MAX_NUMBER_LENGTH = 100;
-
-  static final String CLASSIFY = "tensorflow/serving/classify";
-  static final String REGRESS = "tensorflow/serving/regress";
-  static final String PREDICT = "tensorflow/serving/predict";
 
   private static final Pattern PREDICTION = Pattern.compile(
       "(?i)/v1/models/([^/:]+)(?:/versions/(\\d+)|/labels/([^/:]+))?:(classify|regress|predict)");
@@ -55,12 +45,12 @@ final class RestApi {
   /** A reply: status, JSON body, and an {@code Allow} header for 405. */
   record Reply(int status, ReplyBody body, Optional<String> allow) {}
 
-  private final ModelRegistry registry;
+  private final Predictor predictor;
   private final ObjectMapper mapper;
   private final JsonFactory factory;
 
-  RestApi(ModelRegistry registry, long maxBodyBytes) {
-    this.registry = registry;
+  RestApi(Predictor predictor, long maxBodyBytes) {
+    this.predictor = predictor;
     this.factory = JsonFactory.builder()
         .streamReadConstraints(StreamReadConstraints.builder()
             .maxNestingDepth(MAX_NESTING)
@@ -85,12 +75,18 @@ final class RestApi {
   Reply handle(String method, String rawPath, byte[] body) {
     try {
       return new Reply(200, route(method, rawPath, body), Optional.empty());
-    } catch (ApiException e) {
-      Optional<String> allow = e.status() == 405
+    } catch (PredictionException e) {
+      int status = httpStatus(e);
+      Optional<String> allow = status == 405
           ? Optional.of(PREDICTION.matcher(rawPath).matches() ? "POST" : "GET")
           : Optional.empty();
-      return new Reply(e.status(), error(e.getMessage()), allow);
+      return new Reply(status, error(e.getMessage()), allow);
     }
+  }
+
+  /** The HTTP status of an error: its own for the REST API's, else its kind's. */
+  static int httpStatus(PredictionException e) {
+    return e instanceof ApiException a ? a.status() : e.kind().httpStatus();
   }
 
   /** The JSON error body: {@code {"error": "..."}}. */
@@ -105,14 +101,27 @@ final class RestApi {
       if (!method.equals("POST")) {
         throw new ApiException(405, "Method not allowed: " + method + " " + rawPath + "; use POST");
       }
-      Target t = target(p.group(1), p.group(2), p.group(3));
-      String verb = p.group(4).toLowerCase(java.util.Locale.ROOT);
-      JsonNode doc = parse(body);
-      return switch (verb) {
-        case "predict" -> predict(t, doc);
-        case "classify" -> classifyOrRegress(t, doc, true);
-        default -> classifyOrRegress(t, doc, false);
-      };
+      long t0 = System.nanoTime();
+      String model = "";
+      String sig = "";
+      try {
+        Predictor.ModelSpec t = target(p.group(1), p.group(2), p.group(3));
+        model = t.name();
+        String verb = p.group(4).toLowerCase(java.util.Locale.ROOT);
+        JsonNode doc = parse(body);
+        JsonNode n = doc.get("signature_name");
+        sig = n != null && n.isTextual() ? n.textValue() : "";
+        ReplyBody reply = switch (verb) {
+          case "predict" -> predict(t, doc);
+          case "classify" -> classifyOrRegress(t, doc, true);
+          default -> classifyOrRegress(t, doc, false);
+        };
+        predictor.record("rest", model, sig, null, System.nanoTime() - t0);
+        return reply;
+      } catch (PredictionException e) {
+        predictor.record("rest", model, sig, e, System.nanoTime() - t0);
+        throw e;
+      }
     }
     if (s.matches()) {
       if (!method.equals("GET")) {
@@ -121,7 +130,7 @@ final class RestApi {
       if (s.group(1) == null) {
         throw ApiException.badRequest("Missing model name in request.");
       }
-      Target t = target(s.group(1), s.group(2), s.group(3));
+      Predictor.ModelSpec t = target(s.group(1), s.group(2), s.group(3));
       return s.group(4) != null ? metadata(t) : status(t);
     }
     if (rawPath.regionMatches(true, 0, "/v1/", 0, 4)) {
@@ -132,9 +141,7 @@ final class RestApi {
   }
 
   /** The model name, version and label of a request's path. */
-  record Target(String name, OptionalLong version, Optional<String> label) {}
-
-  private static Target target(String rawName, String version, String label) {
+  private static Predictor.ModelSpec target(String rawName, String version, String label) {
     String name = decode(rawName, "model name");
     OptionalLong v = OptionalLong.empty();
     if (version != null) {
@@ -144,7 +151,7 @@ final class RestApi {
         throw ApiException.badRequest("Failed to convert version: " + version + " to numeric.");
       }
     }
-    return new Target(name, v,
+    return new Predictor.ModelSpec(name, v,
         label == null ? Optional.empty() : Optional.of(decode(label, "model version label")));
   }
 
@@ -204,12 +211,10 @@ final class RestApi {
 
   // ---- predict --------------------------------------------------------------------------------
 
-  private ReplyBody predict(Target t, JsonNode doc) {
+  private ReplyBody predict(Predictor.ModelSpec t, JsonNode doc) {
     String sigName = signatureName(doc);
-    Servable s = registry.acquire(t.name(), t.version(), t.label());
-    try {
-      ModelSignature sig = s.model.signature(sigName).orElseThrow(() -> ApiException.badRequest(
-          "Serving signature name: \"" + sigName + "\" not found in signature def"));
+    try (ServableHandle h = predictor.open(t)) {
+      ModelSignature sig = h.signature(sigName);
       JsonNode instances = doc.get("instances");
       JsonNode inputs = doc.get("inputs");
       if (instances != null && inputs != null) {
@@ -219,7 +224,7 @@ final class RestApi {
       if (instances == null && inputs == null) {
         throw ApiException.badRequest("Missing 'inputs' or 'instances' key");
       }
-      checkFeedable(sig);
+      ServableHandle.checkFeedable(sig);
       if (instances != null) {
         if (sig.inputs().isEmpty()) {
           throw ApiException.badRequest("Failed to get input map for signature: " + sigName
@@ -234,18 +239,14 @@ final class RestApi {
               "JSON Value: " + JsonTensors.echo(doc) + " No values in 'instances' array");
         }
         Map<String, HostTensor> in = JsonTensors.fromInstances(instances, sig.inputs());
-        Map<String, HostTensor> out = s.batcher != null
-            ? s.batcher.run((g, i) -> run(s, g, i), sig, in)
-            : run(s, sig, in);
+        Map<String, HostTensor> out = h.predict(sig, in, true);
         return write(g -> JsonTensors.writePredictions(g, out));
       }
       Map<String, HostTensor> in = sig.inputs().isEmpty() && inputs.isObject()
           ? Map.of()
           : JsonTensors.fromInputs(inputs, sig.inputs());
-      Map<String, HostTensor> out = run(s, sig, in);
+      Map<String, HostTensor> out = h.predict(sig, in, false);
       return write(g -> JsonTensors.writeOutputs(g, out));
-    } finally {
-      s.release();
     }
   }
 
@@ -261,186 +262,49 @@ final class RestApi {
     return n.textValue().isEmpty() ? ModelSignature.SERVING_DEFAULT : n.textValue();
   }
 
-  private static void checkFeedable(ModelSignature sig) {
-    for (Map.Entry<String, TensorSpec> e : sig.inputs().entrySet()) {
-      DataType dt = e.getValue().dataType();
-      if (!HostTensor.canFeed(dt)) {
-        throw new ApiException(501, "Conversion of JSON values to type: "
-            + JsonTensors.typeName(dt) + " (input " + e.getKey() + " of signature " + sig.key()
-            + ") is not supported");
-      }
-    }
-  }
-
-  /** One TensorFlow call; every native tensor is freed before it returns. */
-  static Map<String, HostTensor> run(Servable s, ModelSignature sig, Map<String, HostTensor> inputs) {
-    Map<String, Tensor> feeds = new LinkedHashMap<>();
-    List<Tensor> owned = new ArrayList<>();
-    try {
-      for (Map.Entry<String, HostTensor> e : inputs.entrySet()) {
-        Tensor t = e.getValue().toTensor();
-        owned.add(t);
-        feeds.put(e.getKey(), t);
-      }
-      try (ModelResult r = s.model.call(sig.key(), feeds, SavedModel.ShapeCheck.BROADCAST)) {
-        Map<String, HostTensor> out = new LinkedHashMap<>();
-        for (String name : r.names()) {
-          out.put(name, HostTensor.of(r.get(name)));
-        }
-        return out;
-      }
-    } catch (ApiException e) {
-      throw e;
-    } catch (GuildException e) {
-      throw new ApiException(tensorFlowStatus(e), e.getMessage(), e);
-    } finally {
-      owned.forEach(Tensor::close);
-    }
-  }
-
-  /** 400 for a call TensorFlow refuses for its inputs, 500 for TensorFlow's own failures. */
-  private static int tensorFlowStatus(GuildException e) {
-    Throwable c = e.getCause();
-    if (!(c instanceof TensorFlowException)) {
-      return 400; // refused before TensorFlow ran: names, dtypes, shapes
-    }
-    String n = c.getClass().getSimpleName();
-    return n.contains("InvalidArgument") || n.contains("OutOfRange") || n.contains("FailedPrecondition")
-        ? 400
-        : 500;
-  }
-
   // ---- classify and regress -------------------------------------------------------------------
 
-  private ReplyBody classifyOrRegress(Target t, JsonNode doc, boolean classify) {
+  private ReplyBody classifyOrRegress(Predictor.ModelSpec t, JsonNode doc, boolean classify) {
     String sigName = signatureName(doc);
     byte[][] examples = JsonExamples.serialize(doc);
-    Servable s = registry.acquire(t.name(), t.version(), t.label());
-    try {
-      ModelSignature sig = s.model.signature(sigName).orElseThrow(() -> ApiException.badRequest(
-          "No signature was found with name: " + sigName));
-      String want = classify ? CLASSIFY : REGRESS;
-      // TF2 exports give every signature the predict method; one taking serialized Examples
-      // (a single string input) is still a classify or regress function.
-      boolean tf2Style = sig.methodName().equals(PREDICT) && sig.inputs().size() == 1
-          && sig.inputs().values().iterator().next().dataType() == DataType.DT_STRING;
-      if (!sig.methodName().equals(want) && !tf2Style) {
-        throw ApiException.badRequest("Expected " + (classify ? "classification" : "regression")
-            + " signature method_name to be " + want + ". Was: " + sig.methodName());
+    try (ServableHandle h = predictor.open(t)) {
+      if (!classify) {
+        float[] v = h.regress(sigName, examples);
+        return write(g -> {
+          g.writeArrayFieldStart("results");
+          for (float f : v) {
+            g.writeNumber(f);
+          }
+          g.writeEndArray();
+        });
       }
-      if (sig.inputs().size() != 1) {
-        throw ApiException.badRequest("Expected one input Tensor.");
-      }
-      String input = sig.inputs().keySet().iterator().next();
-      Map<String, HostTensor> out = run(s, sig, Map.of(input,
-          new HostTensor(DataType.DT_STRING, new long[] {examples.length}, examples)));
-      return classify ? classifyReply(out, examples.length) : regressReply(out, examples.length);
-    } finally {
-      s.release();
-    }
-  }
-
-  private ReplyBody regressReply(Map<String, HostTensor> out, int n) {
-    if (out.size() != 1) {
-      throw ApiException.badRequest("Expected one output Tensor.");
-    }
-    HostTensor y = out.values().iterator().next();
-    long[] sh = y.shape();
-    if (y.dtype() != DataType.DT_FLOAT) {
-      throw ApiException.badRequest(
-          "Expected output Tensor of DT_FLOAT.  Got: " + y.dtype().name());
-    }
-    if (!(sh.length == 1 || (sh.length == 2 && sh[1] == 1))) {
-      throw ApiException.badRequest("Expected output Tensor shape to be either [batch_size] or"
-          + " [batch_size, 1] but got " + JsonTensors.shapeText(sh));
-    }
-    if (sh[0] != n) {
-      throw ApiException.badRequest(
-          "Input batch size did not match output batch size: " + n + " vs. " + sh[0]);
-    }
-    float[] v = (float[]) y.data();
-    return write(g -> {
-      g.writeArrayFieldStart("results");
-      for (float f : v) {
-        g.writeNumber(f);
-      }
-      g.writeEndArray();
-    });
-  }
-
-  private ReplyBody classifyReply(Map<String, HostTensor> out, int n) {
-    if (out.isEmpty() || out.size() > 2) {
-      throw ApiException.badRequest("Expected one or two output Tensors, found " + out.size());
-    }
-    HostTensor classes = out.get("classes");
-    HostTensor scores = out.get("scores");
-    if (classes == null && scores == null) {
-      throw ApiException.badRequest("Expected classification signature outputs to contain classes"
-          + " or scores; its outputs: " + String.join(", ", out.keySet()));
-    }
-    long k = -1;
-    for (HostTensor h : new HostTensor[] {scores, classes}) {
-      if (h == null) {
-        continue;
-      }
-      long[] sh = h.shape();
-      if (sh.length != 2) {
-        throw ApiException.badRequest("Expected Tensor shape: [batch_size num_classes] but got "
-            + JsonTensors.shapeText(sh));
-      }
-      if (sh[0] != n) {
-        throw ApiException.badRequest(
-            "Input batch size did not match output batch size: " + n + " vs. " + sh[0]);
-      }
-      if (k >= 0 && sh[1] != k) {
-        throw ApiException.badRequest("Tensors class and score should match in dim[1]: " + k
-            + " vs. " + sh[1]);
-      }
-      k = sh[1];
-    }
-    if (scores != null && scores.dtype() != DataType.DT_FLOAT) {
-      throw ApiException.badRequest("Expected scores Tensor of DT_FLOAT. Got: " + scores.dtype().name());
-    }
-    if (classes != null && classes.dtype() != DataType.DT_STRING) {
-      throw ApiException.badRequest("Expected classes Tensor of DT_STRING. Got: " + classes.dtype().name());
-    }
-    long perExample = k;
-    return write(g -> {
-      g.writeArrayFieldStart("results");
-      for (int i = 0; i < n; i++) {
-        g.writeStartArray();
-        for (int j = 0; j < perExample; j++) {
-          int at = (int) (i * perExample + j);
+      List<List<ServableHandle.Classification>> results = h.classify(sigName, examples);
+      return write(g -> {
+        g.writeArrayFieldStart("results");
+        for (List<ServableHandle.Classification> row : results) {
           g.writeStartArray();
-          g.writeString(classes == null ? "" : new String(((byte[][]) classes.data())[at], StandardCharsets.UTF_8));
-          g.writeNumber(scores == null ? 0f : ((float[]) scores.data())[at]);
+          for (ServableHandle.Classification c : row) {
+            g.writeStartArray();
+            g.writeString(c.label());
+            g.writeNumber(c.score());
+            g.writeEndArray();
+          }
           g.writeEndArray();
         }
         g.writeEndArray();
-      }
-      g.writeEndArray();
-    });
+      });
+    }
   }
 
   // ---- status and metadata --------------------------------------------------------------------
 
-  private ReplyBody status(Target t) {
-    List<Servable> chosen = new ArrayList<>();
-    if (t.version().isEmpty() && t.label().isEmpty()) {
-      chosen.addAll(registry.versions(t.name()));
-      if (chosen.isEmpty()) {
-        throw ApiException.notFound("Could not find any versions of model " + t.name());
-      }
-    } else {
-      Servable s = registry.acquire(t.name(), t.version(), t.label());
-      s.release();
-      chosen.add(s);
-    }
+  private ReplyBody status(Predictor.ModelSpec t) {
+    List<ServedModel> chosen = predictor.status(t);
     return write(g -> {
       g.writeArrayFieldStart("model_version_status");
-      for (Servable s : chosen) {
+      for (ServedModel s : chosen) {
         g.writeStartObject();
-        g.writeStringField("version", Long.toString(s.info.version()));
+        g.writeStringField("version", Long.toString(s.version()));
         g.writeStringField("state", "AVAILABLE");
         g.writeObjectFieldStart("status");
         g.writeStringField("error_code", "OK");
@@ -452,19 +316,21 @@ final class RestApi {
     });
   }
 
-  private ReplyBody metadata(Target t) {
-    Servable s = registry.acquire(t.name(), t.version(), t.label());
-    try {
+  private ReplyBody metadata(Predictor.ModelSpec t) {
+    try (ServableHandle h = predictor.open(t)) {
+      ServedModel m = h.model();
+      List<ModelSignature> served = h.signatures();
+      Map<String, String> withheld = h.withheld();
       return write(g -> {
         g.writeObjectFieldStart("model_spec");
-        g.writeStringField("name", s.info.name());
+        g.writeStringField("name", m.name());
         g.writeStringField("signature_name", "");
-        g.writeStringField("version", Long.toString(s.info.version()));
+        g.writeStringField("version", Long.toString(m.version()));
         g.writeEndObject();
         g.writeObjectFieldStart("metadata");
         g.writeObjectFieldStart("signature_def");
         g.writeObjectFieldStart("signature_def");
-        for (ModelSignature sig : s.model.signatures()) {
+        for (ModelSignature sig : served) {
           g.writeObjectFieldStart(sig.key());
           writeTensorInfos(g, "inputs", sig.inputs());
           writeTensorInfos(g, "outputs", sig.outputs());
@@ -475,10 +341,15 @@ final class RestApi {
         }
         g.writeEndObject();
         g.writeEndObject();
+        if (!withheld.isEmpty()) {
+          g.writeObjectFieldStart("withheld_signatures");
+          for (Map.Entry<String, String> e : withheld.entrySet()) {
+            g.writeStringField(e.getKey(), e.getValue());
+          }
+          g.writeEndObject();
+        }
         g.writeEndObject();
       });
-    } finally {
-      s.release();
     }
   }
 

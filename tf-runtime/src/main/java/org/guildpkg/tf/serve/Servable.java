@@ -1,5 +1,6 @@
 package org.guildpkg.tf.serve;
 
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.guildpkg.tf.model.SavedModel;
 
@@ -11,14 +12,22 @@ final class Servable {
   final ServedModel info;
   final SavedModel model;
   final Batcher batcher;
+  /** The model's signatures that change its state and that the operator did not allow. */
+  final Set<String> withheld;
   private final boolean owned;
   private final AtomicInteger refs = new AtomicInteger(1);
 
-  Servable(ServedModel info, SavedModel model, boolean owned, Batcher batcher) {
+  Servable(ServedModel info, SavedModel model, boolean owned, Batcher batcher, Set<String> withheld) {
     this.info = info;
+    this.withheld = Set.copyOf(withheld);
     this.model = model;
     this.owned = owned;
     this.batcher = batcher;
+  }
+
+  /** Whether requests may call the signature {@code key} (it exists and is not withheld). */
+  boolean serves(String key) {
+    return model.signature(key).isPresent() && !withheld.contains(key);
   }
 
   /** Takes a reference for one request; false when the servable is already released. */

@@ -342,8 +342,7 @@ public final class TrainableModel implements AutoCloseable {
     }
   }
 
-  /** Deletes a file or folder tree, never following links; see {@link org.guildpkg.io.FileOps#deleteTree}. */
-  public static void deleteTree(Path p) throws IOException {
+  private static void deleteTree(Path p) throws IOException {
     org.guildpkg.io.FileOps.deleteTree(p);
   }
 

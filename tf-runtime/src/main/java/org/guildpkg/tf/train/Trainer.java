@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import org.guildpkg.GuildException;
+import org.guildpkg.io.FileOps;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -206,7 +207,7 @@ public final class Trainer {
     List<Checkpoint> all = list(checkpoints);
     for (int i = 0; i < all.size() - keepCheckpoints; i++) {
       try {
-        TrainableModel.deleteTree(all.get(i).path());
+        FileOps.deleteTree(all.get(i).path());
       } catch (java.io.IOException ex) {
         log.warn("cannot delete old checkpoint {}: {}", all.get(i).path(), ex.toString());
       }

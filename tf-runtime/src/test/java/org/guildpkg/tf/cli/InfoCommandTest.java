@@ -75,4 +75,20 @@ class InfoCommandTest {
     assertThat(r.out()).containsPattern(
         "(?m)^signature:\\s+serving_default \\(tensorflow/serving/predict\\): x float32 \\[-1, 1\\] -> y float32 \\[-1, 1\\]$");
   }
+
+  @Test
+  void infoOfAModelWithATrainSignatureSaysWhatServingLeavesOut() throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("linear"));
+    org.guildpkg.tf.model.LinearModelExport.export(dir.resolve("model"));
+    Files.writeString(dir.resolve("GuildPkg"), "[package]\nname = linear\nversion = 1\ntype = model\n"
+        + "description = y = x * w\npackager = packager\n");
+    Files.writeString(dir.resolve("packager"), "package() {\n  cp -R \"$startdir/model/.\" \"$pkgdir/\"\n}\n");
+    Path archive = PackageBuilder.forDirectory(dir).output(tmp.resolve("out")).home(tmp.resolve("home")).build();
+    CliRun r = CliRun.run("--home", tmp.resolve("home").toString(), "info", archive.toString());
+    assertThat(r.status()).as(r.err()).isZero();
+    assertThat(r.out())
+        .containsPattern("(?m)^signature:\\s+train \\(.*\\[changes the model\\]$")
+        .containsPattern("(?m)^signature:\\s+evaluate \\(.*float32 \\[\\]$")
+        .containsPattern("(?m)^serving:\\s+not served: train \\(.*--allow-signature NAME");
+  }
 }

@@ -75,6 +75,30 @@ class DeployerTest {
   }
 
   @Test
+  void deploymentLeavesOutTrainAndEvaluateUnlessAllowed(@TempDir Path tmp) {
+    Path model = LinearModelExport.export(tmp.resolve("linear"));
+    Deployer.Deployment d = Deployer.to(base).deploy(model, "linear", OptionalLong.empty());
+    assertThat(d.leftOut()).containsExactly("evaluate", "train");
+    try (SavedModel m = SavedModel.open(d.path())) {
+      assertThat(m.signatures()).extracting(ModelSignature::key).containsExactly("serving_default");
+      assertThat(m.predict(new float[][] {{3f}})).isDeepEqualTo(new float[][] {{3f}});
+    }
+    Deployer.Deployment all = Deployer.to(base).allowSignatures(java.util.Set.of("train", "evaluate"))
+        .deploy(model, "linear", OptionalLong.empty());
+    assertThat(all.leftOut()).isEmpty();
+    try (SavedModel m = SavedModel.open(all.path())) {
+      assertThat(m.signatures()).extracting(ModelSignature::key)
+          .containsExactly("evaluate", "serving_default", "train");
+      assertThat(m.changesState("train")).isTrue();
+      assertThat(m.changesState("evaluate")).isFalse();
+    }
+    // The source model is untouched.
+    try (SavedModel m = SavedModel.open(model)) {
+      assertThat(m.signatures()).hasSize(3);
+    }
+  }
+
+  @Test
   void folderWithoutSavedModelIsRefusedNamingIt(@TempDir Path empty) {
     assertThatThrownBy(() -> Deployer.to(base).deploy(empty, "x", OptionalLong.empty()))
         .hasMessageContaining("no SavedModel in " + empty.toAbsolutePath());

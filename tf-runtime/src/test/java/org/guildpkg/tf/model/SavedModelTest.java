@@ -120,6 +120,20 @@ class SavedModelTest {
   }
 
   @Test
+  void signaturesThatWriteVariablesAreToldFromReadOnlyOnesByTheirGraph() {
+    try (SavedModel counter = SavedModel.open(Fixtures.counter())) {
+      assertThat(counter.stateChangingSignatures())
+          .containsExactly("incr_counter", "incr_counter_by", "reset_counter");
+      assertThat(counter.changesState("get_counter")).isFalse();
+    }
+    assertThat(tf1.stateChangingSignatures()).isEmpty();
+    try (SavedModel tf2 = SavedModel.open(Fixtures.halfPlusTwoTf2())) {
+      assertThat(tf2.signatures()).isNotEmpty();
+      assertThat(tf2.stateChangingSignatures()).isEmpty();
+    }
+  }
+
+  @Test
   void counterKeepsItsStateAcrossCalls() {
     try (SavedModel counter = SavedModel.open(Fixtures.counter())) {
       assertThat(counter.signatures())

@@ -80,7 +80,7 @@ class BatchingTest {
   @Test
   void requestsThatArriveWhileTheModelIsBusyShareOneCall() throws Exception {
     try (SavedModel model = SavedModel.open(Http.tfServing().resolve("saved_model_half_plus_two_cpu/00000123"))) {
-      Servable s = new Servable(new ServedModel("m", 1, Optional.empty(), model.path()), model, false, null);
+      Servable s = new Servable(new ServedModel("m", 1, Optional.empty(), model.path()), model, false, null, java.util.Set.of());
       ModelSignature sig = model.signature("serving_default").orElseThrow();
       Batcher batcher = new Batcher(64, 0);
       CountDownLatch firstCallStarted = new CountDownLatch(1);
@@ -94,7 +94,7 @@ class BatchingTest {
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         }
-        return RestApi.run(s, g, in);
+        return new ServableHandle(s).run(g, in);
       };
       ExecutorService pool = Executors.newFixedThreadPool(4);
       try {

@@ -32,7 +32,9 @@ class ModelServerConformanceTest {
 
   @BeforeAll
   static void start() {
-    server = ModelServer.builder().start();
+    // The counter's writing signatures are served only when named (they change the model).
+    server = ModelServer.builder().allowSignature("incr_counter").allowSignature("incr_counter_by")
+        .allowSignature("reset_counter").start();
     Path fx = Http.tfServing();
     server.add("half_plus_two", fx.resolve("saved_model_half_plus_two_cpu"));
     server.add("half_plus_two_tf2", fx.resolve("saved_model_half_plus_two_tf2_cpu"));

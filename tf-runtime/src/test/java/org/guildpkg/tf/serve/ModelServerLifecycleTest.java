@@ -120,7 +120,8 @@ class ModelServerLifecycleTest {
       Path archive = PackageBuilder.forDirectory(modelPackage("hp2", v)).output(tmp).home(home).build();
       guild.install(archive.toString());
     }
-    try (ModelServer server = ModelServer.builder().start()) {
+    // The server asks the home (core's API) for the installed versions; it reads no store folder.
+    try (ModelServer server = ModelServer.builder().home(guild).start()) {
       // Added newest first: ranks come from what the store holds, not from the order of adding.
       for (String v : List.of("2.0", "1.0", "2.0-rc1")) {
         GuildPackage pkg = guild.load("hp2@" + v);
