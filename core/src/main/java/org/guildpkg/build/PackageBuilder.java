@@ -154,7 +154,8 @@ public final class PackageBuilder {
     BuildDirs.sweep(layout); // what builds that died left behind
     BuildDirs.BuildDir workDir = BuildDirs.create(layout, "build-" + pkg.name());
     Path work = workDir.path();
-    Thread cleanup = new Thread(() -> FileOps.deleteQuietly(work), "guild-package-cleanup");
+    WorkCleanup workCleanup = new WorkCleanup(workDir);
+    Thread cleanup = new Thread(workCleanup::stop, "guild-package-cleanup");
     Runtime.getRuntime().addShutdownHook(cleanup);
     try {
       Path srcdir = Files.createDirectory(work.resolve("src"));
@@ -175,7 +176,7 @@ public final class PackageBuilder {
         Files.createDirectory(pkgdir);
         Path packager = pkg.folder().resolve(pkg.packager().get());
         new PackagerRunner(packager, pkg.folder(), srcdir, environment(pkg, home, work), progress)
-            .run(noCheck, work);
+            .watchedBy(workCleanup::running).run(noCheck, work);
       } else {
         progress.accept("==> No packager: packing the sources and the package folder's files");
         for (SourceFetcher.Fetched f : fetched) {
@@ -201,7 +202,7 @@ public final class PackageBuilder {
     } catch (IOException e) {
       throw new GuildException("cannot build " + pkg.name() + " in " + work + ": " + e, e);
     } finally {
-      workDir.close();
+      workCleanup.close();
       try {
         Runtime.getRuntime().removeShutdownHook(cleanup);
       } catch (IllegalStateException shuttingDown) {
@@ -325,6 +326,49 @@ public final class PackageBuilder {
   private static void checkInterrupted() {
     if (Thread.currentThread().isInterrupted()) {
       throw new GuildException("interrupted; no archive was written");
+    }
+  }
+
+  /**
+   * The one place that ends a build: stops the packager's whole process tree first (its
+   * children before it, so none is re-parented and left running), then deletes the work folder,
+   * one deleter at a time, whether the build ends, fails, or the JVM is stopped (SIGTERM,
+   * Ctrl-C) meanwhile.
+   */
+  private static final class WorkCleanup {
+    private final BuildDirs.BuildDir dir;
+    private volatile Process process;
+    private boolean deleted;
+
+    WorkCleanup(BuildDirs.BuildDir dir) {
+      this.dir = dir;
+    }
+
+    void running(Process p) {
+      process = p;
+    }
+
+    private void stopPackager() {
+      Process p = process;
+      if (p != null && p.isAlive()) {
+        PackagerRunner.destroyTree(p);
+      }
+    }
+
+    /** From the shutdown hook: stop the packager, then delete the folder. */
+    synchronized void stop() {
+      stopPackager();
+      if (!deleted) {
+        FileOps.deleteQuietly(dir.path());
+        deleted = true;
+      }
+    }
+
+    /** From the building thread: as {@link #stop()}, and release the folder's lock. */
+    synchronized void close() {
+      stopPackager();
+      dir.close();
+      deleted = true;
     }
   }
 }

@@ -38,6 +38,7 @@ final class PackagerRunner {
   private final Path srcdir;
   private final Map<String, String> env;
   private final Consumer<String> output;
+  private Consumer<Process> started = p -> { };
 
   /**
    * @param env the variables to add to this JVM's environment (srcdir, pkgdir, ..., PATH)
@@ -119,6 +120,7 @@ final class PackagerRunner {
       throw new GuildException("cannot run bash for " + packager + ": " + GuildException.reason(e)
           + "; is bash installed?", e);
     }
+    started.accept(p);
     Thread pump = new Thread(() -> pump(p), "packager-output");
     pump.setDaemon(true);
     pump.start();
@@ -127,10 +129,35 @@ final class PackagerRunner {
       pump.join();
       return status;
     } catch (InterruptedException e) {
-      p.descendants().forEach(ProcessHandle::destroyForcibly);
-      p.destroyForcibly();
+      destroyTree(p);
       Thread.currentThread().interrupt();
       throw new GuildException("interrupted while running " + packager, e);
+    }
+  }
+
+  /** Tells {@code watcher} of each packager process as it starts (for stopping it on shutdown). */
+  PackagerRunner watchedBy(Consumer<Process> watcher) {
+    this.started = watcher;
+    return this;
+  }
+
+  /**
+   * Kills a process and every descendant, children first, repeating while new ones appear, and
+   * waits (bounded) for the process to end.
+   */
+  static void destroyTree(Process p) {
+    for (int round = 0; round < 5; round++) {
+      List<ProcessHandle> below = p.descendants().toList();
+      if (below.isEmpty()) {
+        break;
+      }
+      below.forEach(ProcessHandle::destroyForcibly);
+    }
+    p.destroyForcibly();
+    try {
+      p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

@@ -132,14 +132,17 @@ public final class GuildCli implements Callable<Integer> {
     return guildHome;
   }
 
-  /** Where commands print results. */
+  /**
+   * Where commands print results; control characters from packages and mirrors are escaped
+   * ({@link TerminalText}).
+   */
   public PrintWriter out() {
-    return spec.commandLine().getOut();
+    return TerminalText.escaping(spec.commandLine().getOut());
   }
 
-  /** Where commands print progress and warnings. */
+  /** Where commands print progress and warnings, escaped as {@link #out()}. */
   public PrintWriter err() {
-    return spec.commandLine().getErr();
+    return TerminalText.escaping(spec.commandLine().getErr());
   }
 
   @Override
@@ -167,7 +170,7 @@ public final class GuildCli implements Callable<Integer> {
             ex.printStackTrace(commandLine.getErr());
             return 1;
           }
-          commandLine.getErr().println("guild: " + ge.getMessage());
+          commandLine.getErr().println("guild: " + TerminalText.escape(ge.getMessage()));
           commandLine.getErr().flush();
           return 1;
         });

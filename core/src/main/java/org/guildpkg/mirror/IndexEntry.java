@@ -24,7 +24,8 @@ public record IndexEntry(Manifest manifest, String file, long size, String sha25
     if (manifest == null || file == null || sha256 == null) {
       throw new IllegalArgumentException("manifest, file and sha256 are required");
     }
-    if (file.startsWith("/") || file.contains("..") || file.contains("\\") || file.contains("//")) {
+    if (file.startsWith("/") || file.contains("..") || file.contains("\\") || file.contains("//")
+        || file.contains(":")) {
       throw new GuildException("index entry " + manifest.id() + " has an unsafe file path '" + file + "'");
     }
     if (size < 0 || !sha256.matches("[0-9a-f]{64}")) {

@@ -163,8 +163,15 @@ public final class MirrorIndex {
       throw new GuildException(where + ": index has no valid 'serial'");
     }
     List<IndexEntry> entries = new ArrayList<>();
+    java.util.Set<String> seen = new java.util.HashSet<>();
     for (JsonNode p : root.path("packages")) {
-      entries.add(IndexEntry.fromJson(p, where));
+      IndexEntry e = IndexEntry.fromJson(p, where);
+      // Two entries for one version would let the mirror serve either archive as "the" one.
+      if (!seen.add(e.name() + "@" + e.version())) {
+        throw new GuildException(where + ": index lists " + e.name() + "@" + e.version()
+            + " twice; refusing the index");
+      }
+      entries.add(e);
     }
     return new MirrorIndex(serial.asLong(), entries);
   }

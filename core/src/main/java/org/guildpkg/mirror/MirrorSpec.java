@@ -61,6 +61,21 @@ public record MirrorSpec(String name, URI url, Optional<PublicKey> key) {
     if (!Transports.supports(url)) {
       throw Transports.unsupported(url);
     }
+    // One spelling per mirror: the serial that guards against rollback is keyed by it.
+    if ("file".equalsIgnoreCase(url.getScheme())) {
+      String host = url.getRawAuthority();
+      if (host != null && !host.isEmpty() && !host.equalsIgnoreCase("localhost")) {
+        throw new GuildException("invalid mirror URL '" + url + "': a file:// URL names a folder"
+            + " on this machine, not on host '" + host + "'; mount it and give its path");
+      }
+      if (url.getPath() == null || !url.getPath().startsWith("/")) {
+        throw new GuildException("invalid mirror URL '" + url + "': a file: URL needs an absolute"
+            + " path, such as file:///srv/mirror");
+      }
+      url = java.nio.file.Path.of(url.getPath()).toAbsolutePath().normalize().toUri();
+    } else {
+      url = url.normalize();
+    }
     try {
       // Its transport checks the rest (a bucket for s3://, no host for file://); no I/O happens here.
       Transports.of(url, TransportContext.of(true));

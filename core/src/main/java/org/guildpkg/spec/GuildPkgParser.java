@@ -78,7 +78,15 @@ final class GuildPkgParser {
     } catch (IOException e) {
       throw new GuildException(abs + ": cannot read: " + GuildException.reason(e), e);
     }
-    Preprocessed pre = preprocess(raw);
+    if (raw.startsWith("\uFEFF")) {
+      raw = raw.substring(1); // a byte-order mark, as some Windows editors write
+    }
+    Preprocessed pre;
+    try {
+      pre = preprocess(raw);
+    } catch (GuildException e) {
+      throw new GuildException(abs + ":" + e.getMessage());
+    }
     Config config = new Config();
     config.setEscape(false); // keep backslashes in values literal; only line ends continue
     config.setEmptyOption(true);
@@ -125,7 +133,11 @@ final class GuildPkgParser {
       if (!continuing) {
         Matcher key = KEY.matcher(line);
         if (key.matches()) {
-          where.put(qualified(section, key.group(1)), i + 1);
+          Integer first = where.put(qualified(section, key.group(1)), i + 1);
+          if (first != null) {
+            throw new GuildException((i + 1) + ": key '" + key.group(1).strip() + "' in ["
+                + section + "] is given again (first on line " + first + "); give it once");
+          }
           int op = key.end(1);
           while (op < line.length() && line.charAt(op) != '=' && line.charAt(op) != ':') {
             op++;

@@ -13,9 +13,15 @@ import org.guildpkg.GuildException;
  */
 public record PackageName(String value) implements Comparable<PackageName> {
   private static final Pattern VALID = Pattern.compile("[a-z0-9][a-z0-9._+-]*");
+  /** The longest package name accepted, in characters. */
+  public static final int MAX_LENGTH = 128;
 
   /** Checks {@code value}; use {@link #of(String)} in code. */
   public PackageName {
+    if (value != null && value.length() > MAX_LENGTH) {
+      throw new GuildException("invalid package name '" + value.substring(0, 32) + "...' ("
+          + value.length() + " characters): at most " + MAX_LENGTH);
+    }
     if (value == null || !VALID.matcher(value).matches()) {
       throw new GuildException(
           "invalid package name '" + value + "': use lowercase letters, digits and . _ - +,"
@@ -30,7 +36,7 @@ public record PackageName(String value) implements Comparable<PackageName> {
 
   /** Tells whether {@code value} is a valid package name. */
   public static boolean isValid(String value) {
-    return value != null && VALID.matcher(value).matches();
+    return value != null && value.length() <= MAX_LENGTH && VALID.matcher(value).matches();
   }
 
   @Override

@@ -25,8 +25,15 @@ public record Version(String value) implements Comparable<Version> {
   private static final Pattern VALID = Pattern.compile("(\\d+(?:\\.\\d+)*)(?:-([A-Za-z0-9.]+))?");
   private static final Pattern RUN = Pattern.compile("\\d+|[^\\d.]+");
 
+  /** The longest version accepted, in characters. */
+  public static final int MAX_LENGTH = 64;
+
   /** Checks {@code value}; use {@link #parse(String)} in code. */
   public Version {
+    if (value != null && value.length() > MAX_LENGTH) {
+      throw new GuildException("invalid version '" + value.substring(0, 32) + "...' ("
+          + value.length() + " characters): at most " + MAX_LENGTH);
+    }
     if (value == null || !VALID.matcher(value).matches()) {
       throw new GuildException(
           "invalid version '" + value + "': expected dotted numbers with an optional -suffix,"
@@ -41,7 +48,7 @@ public record Version(String value) implements Comparable<Version> {
 
   /** Tells whether {@code value} is a valid version. */
   public static boolean isValid(String value) {
-    return value != null && VALID.matcher(value).matches();
+    return value != null && value.length() <= MAX_LENGTH && VALID.matcher(value).matches();
   }
 
   /** The numeric segments, as written (leading zeros kept). */

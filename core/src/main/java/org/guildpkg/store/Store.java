@@ -347,15 +347,37 @@ public final class Store {
     }
     List<VerifyReport.PackageResult> results = new ArrayList<>();
     for (GuildPackage p : pkgs) {
-      results.add(verifyOne(p));
+      try {
+        VerifyReport.PackageResult r = verifyOne(p);
+        if (stillInstalled(p)) {
+          results.add(r);
+        }
+      } catch (GuildException e) {
+        if (stillInstalled(p)) {
+          throw e;
+        }
+      }
+      // else: uninstalled (or upgraded away) while we looked, which is no damage; skip it
     }
     return new VerifyReport(results);
+  }
+
+  private static boolean stillInstalled(GuildPackage p) {
+    return Files.exists(p.path().resolve(PackageFormat.MANIFEST), LinkOption.NOFOLLOW_LINKS);
   }
 
   private VerifyReport.PackageResult verifyOne(GuildPackage p) {
     Path root = p.path();
     Map<String, FileEntry> declared = new TreeMap<>();
     readFileList(root).forEach(f -> declared.put(f.path(), f));
+    // Every folder that holds a declared entry, computed once (not per folder met).
+    java.util.Set<String> holders = new java.util.HashSet<>();
+    for (String path : declared.keySet()) {
+      for (int i = path.lastIndexOf('/'); i > 0 && holders.add(path.substring(0, i));
+          i = path.lastIndexOf('/', i - 1)) {
+        // each ancestor once: stop at the first already known
+      }
+    }
     List<String> changed = new ArrayList<>();
     List<String> missing = new ArrayList<>();
     for (FileEntry f : declared.values()) {
@@ -376,7 +398,7 @@ public final class Store {
           }
           String rel = rel(root, dir);
           FileEntry f = declared.get(rel);
-          if (f == null && declared.keySet().stream().noneMatch(k -> k.startsWith(rel + "/"))) {
+          if (f == null && !holders.contains(rel)) {
             extra.add(rel);
             return FileVisitResult.SKIP_SUBTREE;
           }

@@ -44,6 +44,30 @@ class StoreTest {
   }
 
   @Test
+  void verifyRacingAnUninstallSkipsTheUninstalledPackageInsteadOfCallingTheStoreDamaged()
+      throws Exception {
+    Store store = Store.open(home());
+    store.install(TestArchives.random(tmp.resolve("a"), "aaa-big", "1", 16, 4 << 20, 1));
+    for (int round = 0; round < 2; round++) {
+      for (int i = 0; i < 4; i++) {
+        store.install(TestArchives.simple(tmp.resolve("s" + round), "small" + i, "1", ""));
+      }
+      ExecutorService ex = Executors.newSingleThreadExecutor();
+      try {
+        // verify hashes the big package first; the small ones go meanwhile.
+        Future<VerifyReport> v = ex.submit(() -> store.verify(List.of()));
+        for (int i = 0; i < 4; i++) {
+          store.uninstall(PackageName.of("small" + i), Optional.empty(), true);
+        }
+        VerifyReport r = v.get(60, TimeUnit.SECONDS);
+        assertThat(r.ok()).isTrue();
+      } finally {
+        ex.shutdownNow();
+      }
+    }
+  }
+
+  @Test
   void aSwappedArchiveOfTheSameSizeIsRefusedBeforeAnyOfItIsParsed() throws IOException {
     // A file mirror's folder is writable by someone without the key: the index vouches for one
     // archive, the folder holds another of the same size. Nothing of it may be parsed.

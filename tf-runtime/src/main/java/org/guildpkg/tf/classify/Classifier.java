@@ -1,7 +1,13 @@
 package org.guildpkg.tf.classify;
 
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +23,7 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.proto.DataType;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TString;
 import org.tensorflow.types.TUint8;
 
 /**
@@ -33,6 +40,18 @@ import org.tensorflow.types.TUint8;
  * try (SavedModel model = GuildPackages.load("fashion-mnist-convnet+fashion-mnist").as(SavedModel.class)) {
  *   Prediction p = Classifier.of(model).classify(image);   // image: 784 uint8 pixels
  *   System.out.println(p.label());                          // "Ankle boot"
+ * }
+ * }</pre>
+ *
+ * <p>Image classifiers imported with {@code guild model import} take encoded images (JPEG, PNG,
+ * BMP, GIF) in their {@code image_bytes} input and decode, resize and scale them in their graph, as
+ * their package's image interface says; {@link #classifyImage(Path)} and its siblings feed them,
+ * and {@link #top(Prediction, int)} names the K most probable classes:
+ *
+ * <pre>{@code
+ * try (SavedModel model = GuildPackages.load("mobilenet-v2+ilsvrc2012").as(SavedModel.class)) {
+ *   Classifier c = Classifier.of(model);
+ *   c.top(c.classifyImage(Path.of("grace_hopper.bmp")), 5); // [military uniform (0.910), ...]
  * }
  * }</pre>
  *
@@ -64,6 +83,138 @@ public final class Classifier {
   /** A copy that names the classes {@code classes} (index = label value). */
   public Classifier withClasses(List<String> classes) {
     return new Classifier(model, classes);
+  }
+
+  /** The signature input that takes encoded images. */
+  static final String IMAGE_BYTES = "image_bytes";
+
+  /**
+   * Whether the model takes encoded images: its {@code serving_default} has a string input {@code
+   * image_bytes}.
+   */
+  public boolean takesImages() {
+    TensorSpec spec = signature.inputs().get(IMAGE_BYTES);
+    return spec != null && spec.dataType() == DataType.DT_STRING;
+  }
+
+  /**
+   * Classifies one encoded image (JPEG, PNG, BMP or GIF file contents).
+   *
+   * @throws GuildException when the model does not take encoded images, or the bytes are not an
+   *     image it can decode
+   */
+  public Prediction classifyImage(byte[] encoded) {
+    return classifyImages(List.of(encoded)).get(0);
+  }
+
+  /**
+   * Classifies the image in {@code file}.
+   *
+   * @throws GuildException naming the file when it cannot be read or is not an image
+   */
+  public Prediction classifyImage(Path file) {
+    byte[] b;
+    try {
+      b = Files.readAllBytes(file);
+    } catch (IOException e) {
+      throw new GuildException("cannot read image " + file + ": " + GuildException.reason(e), e);
+    }
+    try {
+      return classifyImage(b);
+    } catch (GuildException e) {
+      throw new GuildException(file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Classifies an image held in memory (sent to the model as a lossless PNG). */
+  public Prediction classifyImage(BufferedImage image) {
+    ByteArrayOutputStream png = new ByteArrayOutputStream();
+    try {
+      if (!javax.imageio.ImageIO.write(image, "png", png)) {
+        throw new GuildException("cannot encode the BufferedImage (type " + image.getType() + ") as PNG");
+      }
+    } catch (IOException e) {
+      throw new GuildException("cannot encode the BufferedImage as PNG: " + e.getMessage(), e);
+    }
+    return classifyImage(png.toByteArray());
+  }
+
+  /**
+   * Classifies a batch of encoded images in one call of the model.
+   *
+   * @throws GuildException naming the first image (by its position) that is not an image the
+   *     model can decode
+   */
+  public List<Prediction> classifyImages(List<byte[]> encoded) {
+    if (!takesImages()) {
+      throw new GuildException(
+          "signature '" + signature.key() + "' of " + model + " has inputs " + signature.inputs().keySet()
+              + ", not an '" + IMAGE_BYTES + "' string input; it does not take encoded images");
+    }
+    if (signature.inputs().size() != 1) {
+      throw new GuildException("signature '" + signature.key() + "' of " + model + " has inputs "
+          + signature.inputs().keySet() + "; give a map of named tensors to classify(Map)");
+    }
+    if (encoded.isEmpty()) {
+      return List.of();
+    }
+    for (int i = 0; i < encoded.size(); i++) {
+      String problem = imageProblem(encoded.get(i));
+      if (problem != null) {
+        throw new GuildException((encoded.size() > 1 ? "image " + i + ": " : "") + problem);
+      }
+    }
+    byte[][] all = encoded.toArray(byte[][]::new);
+    try (TString t = TString.tensorOfBytes(org.tensorflow.ndarray.NdArrays.vectorOfObjects(all))) {
+      return classify(Map.of(IMAGE_BYTES, t));
+    } catch (GuildException e) {
+      if (encoded.size() > 1) {
+        // Say which image TensorFlow could not decode.
+        for (int i = 0; i < encoded.size(); i++) {
+          try {
+            classifyImage(encoded.get(i));
+          } catch (GuildException one) {
+            throw new GuildException("image " + i + ": " + one.getMessage(), one);
+          }
+        }
+      }
+      throw new GuildException("not an image the model can decode (" + e.getMessage() + ")", e);
+    }
+  }
+
+  /**
+   * Why {@code b} is not a JPEG, PNG, BMP or GIF file, or null when its first bytes say it is one;
+   * the graph's decoder still checks the rest.
+   */
+  static String imageProblem(byte[] b) {
+    if (b.length == 0) {
+      return "empty file, not an image";
+    }
+    boolean jpeg = b.length > 3 && (b[0] & 0xff) == 0xff && (b[1] & 0xff) == 0xd8;
+    boolean png = b.length > 8 && (b[0] & 0xff) == 0x89 && b[1] == 'P' && b[2] == 'N' && b[3] == 'G';
+    boolean bmp = b.length > 26 && b[0] == 'B' && b[1] == 'M';
+    boolean gif = b.length > 6 && b[0] == 'G' && b[1] == 'I' && b[2] == 'F' && b[3] == '8';
+    return jpeg || png || bmp || gif ? null : "not a JPEG, PNG, BMP or GIF image (its first bytes are none of theirs)";
+  }
+
+  /**
+   * The {@code k} most probable classes of a prediction, highest first.
+   *
+   * @throws GuildException when the model gives no probabilities
+   */
+  public List<ClassProbability> top(Prediction prediction, int k) {
+    if (k < 1) {
+      throw new GuildException("top K needs K >= 1, not " + k);
+    }
+    float[] p = prediction.probabilities().orElseThrow(() -> new GuildException(
+        "signature '" + signature.key() + "' of " + model + " gives no 'probabilities' to rank classes by"));
+    List<ClassProbability> all = new ArrayList<>(p.length);
+    for (int i = 0; i < p.length; i++) {
+      all.add(new ClassProbability(i, label(i), p[i]));
+    }
+    all.sort(Comparator.comparingDouble(ClassProbability::probability).reversed()
+        .thenComparingInt(ClassProbability::index));
+    return List.copyOf(all.subList(0, Math.min(k, all.size())));
   }
 
   /** The class names, index = label value; empty when the model's package names none. */
@@ -236,11 +387,24 @@ public final class Classifier {
     return Shape.of(dims);
   }
 
-  /** The {@code classes} of the manifest in a model package's folder; empty without one. */
+  /**
+   * The {@code classes} of the manifest in a model package's folder; without a manifest (a
+   * deployed copy), the lines of the SavedModel's {@code assets/labels.txt}; empty without either.
+   */
   static List<String> classesOf(Path folder) {
     List<String> out = new ArrayList<>();
-    GuildPackage.tryOpen(folder).ifPresent(p ->
-        p.manifest().interfaceData().path("classes").forEach(c -> out.add(c.asText())));
+    boolean manifest = GuildPackage.tryOpen(folder).map(p -> {
+      p.manifest().interfaceData().path("classes").forEach(c -> out.add(c.asText()));
+      return true;
+    }).orElse(false);
+    Path labels = folder.resolve("assets").resolve("labels.txt");
+    if (!manifest && Files.isRegularFile(labels)) {
+      try {
+        return Files.readAllLines(labels, StandardCharsets.UTF_8).stream().filter(l -> !l.isEmpty()).toList();
+      } catch (IOException e) {
+        throw new GuildException("cannot read " + labels + ": " + GuildException.reason(e), e);
+      }
+    }
     return out;
   }
 

@@ -14,6 +14,8 @@ public final class TfCliExtension implements CliExtension {
         // One line per subcommand, in the order `guild --help` lists them.
         new CheckCommand(),
         new DeployCommand(),
+        new ModelCommand(),
+        new PredictCommand(),
         new ServeCommand(),
         new TfRecordCommand(),
         new org.guildpkg.tf.cli.InitCommand(),
