@@ -142,11 +142,25 @@ public final class Layers {
    * @param kernel the square kernel's side (5 for 5x5)
    */
   public Operand<TFloat32> conv2d(String name, Operand<TFloat32> x, int kernel, int filters) {
+    return conv2d(name, x, kernel, filters, 1);
+  }
+
+  /**
+   * A 2-D convolution with {@code SAME} padding, the given stride, bias and ReLU over an NHWC
+   * input: with stride 2 the output has half the height and width (rounded up).
+   *
+   * @param kernel the square kernel's side (7 for 7x7)
+   */
+  public Operand<TFloat32> conv2d(String name, Operand<TFloat32> x, int kernel, int filters, int stride) {
+    positive(kernel, "kernel", name);
+    positive(filters, "filters", name);
+    positive(stride, "stride", name);
     long in = staticDim(x, 3, name);
     Shape k = Shape.of(kernel, kernel, in, filters);
     Variable<TFloat32> w = variable(name + "/kernel", k, glorotUniform(k));
     Variable<TFloat32> b = variable(name + "/bias", Shape.of(filters), new Zeros<>());
-    return tf.nn.relu(tf.nn.biasAdd(tf.nn.conv2d(x, w, List.of(1L, 1L, 1L, 1L), "SAME"), b));
+    return tf.nn.relu(tf.nn.biasAdd(
+        tf.nn.conv2d(x, w, List.of(1L, (long) stride, (long) stride, 1L), "SAME"), b));
   }
 
   /** Max-pooling over {@code size x size} windows with stride {@code size} (NHWC). */
@@ -155,8 +169,64 @@ public final class Layers {
     return tf.nn.maxPool(x, k, k, "VALID");
   }
 
-  /** Reshapes {@code x} to {@code [-1, height, width, 1]}: a grey image batch for conv2d. */
+  /**
+   * Max-pooling over {@code size x size} windows with the given stride and {@code SAME} padding
+   * (NHWC): GoogLeNet's overlapping 3x3/2 pools, or 3x3/1 pools that keep the size.
+   */
+  public Operand<TFloat32> maxPool(Operand<TFloat32> x, int size, int stride) {
+    positive(size, "pool size", "maxPool");
+    positive(stride, "stride", "maxPool");
+    return tf.nn.maxPool(x, tf.constant(new int[] {1, size, size, 1}),
+        tf.constant(new int[] {1, stride, stride, 1}), "SAME");
+  }
+
+  /**
+   * Average-pooling over {@code size x size} windows with the given stride and {@code SAME}
+   * padding (NHWC); padded positions are not counted in the average, as in TensorFlow.
+   */
+  public Operand<TFloat32> avgPool(Operand<TFloat32> x, int size, int stride) {
+    positive(size, "pool size", "avgPool");
+    positive(stride, "stride", "avgPool");
+    return tf.nn.avgPool(x, List.of(1L, (long) size, (long) size, 1L),
+        List.of(1L, (long) stride, (long) stride, 1L), "SAME");
+  }
+
+  /**
+   * The mean over the height and width of an NHWC input, {@code [-1, channels]}: the global
+   * average pooling that ends GoogLeNet and MobileNet, for any input size.
+   */
+  public Operand<TFloat32> globalAvgPool(Operand<TFloat32> x) {
+    long channels = staticDim(x, 3, "globalAvgPool");
+    Operand<TFloat32> mean = tf.math.mean(x, tf.constant(new int[] {1, 2}));
+    return tf.reshape(mean, tf.constant(new long[] {-1, channels}));
+  }
+
+  /**
+   * Concatenates NHWC inputs of one height and width along their channels: the join of an
+   * inception module's branches.
+   *
+   * @throws GuildException when fewer than two inputs are given
+   */
+  @SafeVarargs
+  public final Operand<TFloat32> concat(Operand<TFloat32>... branches) {
+    if (branches.length < 2) {
+      throw new GuildException("concat needs at least two inputs, not " + branches.length);
+    }
+    for (Operand<TFloat32> b : branches) {
+      staticDim(b, 3, "concat");
+    }
+    return tf.concat(List.of(branches), tf.constant(3));
+  }
+
+  /**
+   * An image batch for conv2d: {@code x} itself when it is already {@code [-1, height, width,
+   * channels]} (colour images), else {@code x} reshaped to {@code [-1, height, width, 1]} (grey).
+   */
   public Operand<TFloat32> asImages(Operand<TFloat32> x) {
+    if (x.shape().numDimensions() == 4) {
+      staticDim(x, 3, "image");
+      return x;
+    }
     return tf.reshape(x, tf.constant(new long[] {-1, staticDim(x, 1, "image"), staticDim(x, 2, "image"), 1}));
   }
 
@@ -185,6 +255,12 @@ public final class Layers {
             tf.shape(x), TFloat32.class, RandomUniform.seed(seed), RandomUniform.seed2((long) ++randomOps));
     Operand<TFloat32> keep = tf.dtypes.cast(tf.math.greaterEqual(u, tf.constant(rate)), TFloat32.class);
     return tf.math.mul(x, tf.math.mul(keep, tf.constant(1f / (1f - rate))));
+  }
+
+  private static void positive(int value, String what, String where) {
+    if (value < 1) {
+      throw new GuildException(where + ": " + what + " must be at least 1, not " + value);
+    }
   }
 
   private static long staticDim(Operand<TFloat32> x, int i, String where) {

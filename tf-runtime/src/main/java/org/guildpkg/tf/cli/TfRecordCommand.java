@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
     name = "tfrecord",
     mixinStandardHelpOptions = true,
     description = "Convert to, inspect and verify TFRecord files of tf.train.Examples.",
-    subcommands = {TfRecordFromIdxCommand.class, TfRecordInspectCommand.class, TfRecordVerifyCommand.class})
+    subcommands = {TfRecordFromIdxCommand.class, TfRecordFromImagesCommand.class, TfRecordInspectCommand.class, TfRecordVerifyCommand.class})
 public final class TfRecordCommand implements Callable<Integer> {
   @ParentCommand GuildCli parent;
   @Spec CommandSpec spec;
@@ -23,6 +23,10 @@ public final class TfRecordCommand implements Callable<Integer> {
 
   PrintWriter out() {
     return parent.out();
+  }
+
+  PrintWriter err() {
+    return parent.err();
   }
 
   @Override

@@ -66,10 +66,17 @@ final class BatchAssembler {
       if (ok) {
         switch (s.dtype()) {
           case UINT8 -> {
-            ok = f.hasBytesList() && f.getBytesList().getValueCount() == 1
-                && f.getBytesList().getValue(0).size() == k;
-            if (ok) {
-              f.getBytesList().getValue(0).copyTo((byte[]) arrays[i], off);
+            if (s.isEncodedImage()) {
+              ok = f.hasBytesList() && f.getBytesList().getValueCount() == 1;
+              if (ok) {
+                decodeImage(s, f.getBytesList().getValue(0).toByteArray(), (byte[]) arrays[i], off, where);
+              }
+            } else {
+              ok = f.hasBytesList() && f.getBytesList().getValueCount() == 1
+                  && f.getBytesList().getValue(0).size() == k;
+              if (ok) {
+                f.getBytesList().getValue(0).copyTo((byte[]) arrays[i], off);
+              }
             }
           }
           case INT64 -> {
@@ -111,6 +118,15 @@ final class BatchAssembler {
       }
     }
     n++;
+  }
+
+  private static void decodeImage(FeatureSpec s, byte[] encoded, byte[] out, int offset, String where) {
+    try {
+      ImagePixels.decodeInto(encoded, s.shape().get(0).intValue(), s.shape().get(1).intValue(),
+          s.shape().get(2).intValue(), out, offset);
+    } catch (GuildException e) {
+      throw new GuildException(where + ": feature '" + s.name() + "': " + e.getMessage(), e);
+    }
   }
 
   /** The collected examples as a batch; starts a new one. */

@@ -28,9 +28,10 @@ public final class Batches {
   private final int prefetch;
   private final boolean dropRemainder;
   private final List<String> features;
+  private final boolean encodedImages;
 
   Batches(Split split, int batchSize) {
-    this(split, batchSize, 0, 0, 1, 2, false, List.copyOf(split.features().keySet()));
+    this(split, batchSize, 0, 0, 1, 2, false, List.copyOf(split.features().keySet()), false);
     if (batchSize < 1) {
       throw new GuildException("batch size must be at least 1, not " + batchSize);
     }
@@ -38,7 +39,7 @@ public final class Batches {
 
   private Batches(
       Split split, int batchSize, int shuffleBuffer, long seed, long epochs, int prefetch,
-      boolean dropRemainder, List<String> features) {
+      boolean dropRemainder, List<String> features, boolean encodedImages) {
     this.split = split;
     this.batchSize = batchSize;
     this.shuffleBuffer = shuffleBuffer;
@@ -47,6 +48,7 @@ public final class Batches {
     this.prefetch = prefetch;
     this.dropRemainder = dropRemainder;
     this.features = features;
+    this.encodedImages = encodedImages;
   }
 
   /**
@@ -57,7 +59,7 @@ public final class Batches {
     if (bufferSize < 1) {
       throw new GuildException("shuffle buffer must hold at least 1 example, not " + bufferSize);
     }
-    return new Batches(split, batchSize, bufferSize, seed, epochs, prefetch, dropRemainder, features);
+    return new Batches(split, batchSize, bufferSize, seed, epochs, prefetch, dropRemainder, features, encodedImages);
   }
 
   /** Reads the split {@code epochs} times (default 1). */
@@ -65,12 +67,12 @@ public final class Batches {
     if (epochs < 1) {
       throw new GuildException("epochs must be at least 1, not " + epochs);
     }
-    return new Batches(split, batchSize, shuffleBuffer, seed, epochs, prefetch, dropRemainder, features);
+    return new Batches(split, batchSize, shuffleBuffer, seed, epochs, prefetch, dropRemainder, features, encodedImages);
   }
 
   /** Reads the split again and again, until the iterator is closed. */
   public Batches repeat() {
-    return new Batches(split, batchSize, shuffleBuffer, seed, -1, prefetch, dropRemainder, features);
+    return new Batches(split, batchSize, shuffleBuffer, seed, -1, prefetch, dropRemainder, features, encodedImages);
   }
 
   /**
@@ -81,12 +83,12 @@ public final class Batches {
     if (batches < 0) {
       throw new GuildException("prefetch must be 0 or more batches, not " + batches);
     }
-    return new Batches(split, batchSize, shuffleBuffer, seed, epochs, batches, dropRemainder, features);
+    return new Batches(split, batchSize, shuffleBuffer, seed, epochs, batches, dropRemainder, features, encodedImages);
   }
 
   /** Drops a last batch smaller than the batch size (kept by default). */
   public Batches dropRemainder() {
-    return new Batches(split, batchSize, shuffleBuffer, seed, epochs, prefetch, true, features);
+    return new Batches(split, batchSize, shuffleBuffer, seed, epochs, prefetch, true, features, encodedImages);
   }
 
   /**
@@ -103,7 +105,17 @@ public final class Batches {
       }
       list.add(n);
     }
-    return new Batches(split, batchSize, shuffleBuffer, seed, epochs, prefetch, dropRemainder, List.copyOf(list));
+    return new Batches(split, batchSize, shuffleBuffer, seed, epochs, prefetch, dropRemainder, List.copyOf(list),
+        encodedImages);
+  }
+
+  /**
+   * Passes features with encoding {@code image} on as their encoded bytes, a {@code TString} of
+   * shape {@code [n]}, instead of decoding them into {@code uint8} pixels: for a model that takes
+   * encoded images ({@code image_bytes}) and decodes them in its graph.
+   */
+  public Batches encodedImages() {
+    return new Batches(split, batchSize, shuffleBuffer, seed, epochs, prefetch, dropRemainder, features, true);
   }
 
   /** Starts reading; close the iterator to stop its thread and free prefetched batches. */
@@ -139,6 +151,9 @@ public final class Batches {
   }
 
   List<FeatureSpec> specs() {
-    return features.stream().map(f -> split.features().get(f)).toList();
+    return features.stream().map(f -> split.features().get(f))
+        .map(s -> encodedImages && s.isEncodedImage()
+            ? new FeatureSpec(s.name(), FeatureType.STRING, List.of(), FeatureSpec.RAW) : s)
+        .toList();
   }
 }

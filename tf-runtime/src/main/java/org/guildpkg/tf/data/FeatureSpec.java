@@ -20,11 +20,20 @@ import org.tensorflow.proto.Feature;
  * {@code int64_list} or {@code float_list}, or {@code elements()} {@code bytes_list} values for
  * {@code string}.
  *
+ * <p>Encoding {@code image}: a {@code uint8} feature of shape {@code [height, width, channels]}
+ * whose Example holds one encoded image (JPEG, PNG or BMP) in one {@code bytes_list} value, as
+ * TensorFlow Datasets keeps images. Batches decode it into pixels ({@link ImagePixels}), or pass
+ * the encoded bytes on as strings ({@link Batches#encodedImages()}) for a model that decodes
+ * them itself.
+ *
  * @param shape the shape of one example's value; empty for a scalar
  */
 public record FeatureSpec(String name, FeatureType dtype, List<Long> shape, String encoding) {
-  /** The only encoding this version reads. */
+  /** Values held directly in the Example. */
   public static final String RAW = "raw";
+
+  /** One encoded image (JPEG, PNG, BMP) per Example, decoding to {@code [height, width, channels]}. */
+  public static final String IMAGE = "image";
 
   /** Checks the parts and copies the shape. */
   public FeatureSpec {
@@ -37,6 +46,21 @@ public record FeatureSpec(String name, FeatureType dtype, List<Long> shape, Stri
         throw new GuildException("feature '" + name + "': shape " + shape + " has a negative dimension");
       }
     }
+    if (!RAW.equals(encoding) && !IMAGE.equals(encoding)) {
+      throw new GuildException(
+          "feature '" + name + "' has encoding '" + encoding + "'; use '" + RAW + "' or '" + IMAGE + "'");
+    }
+    if (IMAGE.equals(encoding)
+        && (dtype != FeatureType.UINT8 || shape.size() != 3 || (shape.get(2) != 1 && shape.get(2) != 3))) {
+      throw new GuildException(
+          "feature '" + name + "': encoding 'image' needs dtype uint8 and shape [height, width, 1 or 3], not "
+              + dtype + " " + shape);
+    }
+  }
+
+  /** Whether the Example holds an encoded image that decodes to this feature's shape. */
+  public boolean isEncodedImage() {
+    return IMAGE.equals(encoding);
   }
 
   /** How many values one example holds: the product of the shape (1 for a scalar). */
@@ -75,10 +99,6 @@ public record FeatureSpec(String name, FeatureType dtype, List<Long> shape, Stri
     List<Long> shape = new ArrayList<>();
     o.path("shape").forEach(d -> shape.add(d.asLong()));
     String encoding = o.path("encoding").asText(RAW);
-    if (!RAW.equals(encoding)) {
-      throw new GuildException(
-          where + ": feature '" + name + "' has encoding '" + encoding + "'; only 'raw' is supported");
-    }
     try {
       return new FeatureSpec(name, FeatureType.of(o.get("dtype").asText()), shape, encoding);
     } catch (GuildException e) {
@@ -111,9 +131,12 @@ public record FeatureSpec(String name, FeatureType dtype, List<Long> shape, Stri
     boolean ok;
     switch (dtype) {
       case UINT8 -> {
-        need = "a bytes_list of one value of " + elements() + " bytes";
+        need = isEncodedImage()
+            ? "a bytes_list of one encoded image"
+            : "a bytes_list of one value of " + elements() + " bytes";
         ok = f.hasBytesList() && f.getBytesList().getValueCount() == 1
-            && f.getBytesList().getValue(0).size() == elements();
+            && (isEncodedImage() ? !f.getBytesList().getValue(0).isEmpty()
+                : f.getBytesList().getValue(0).size() == elements());
       }
       case INT64 -> {
         need = "an int64_list of " + elements() + " values";

@@ -12,7 +12,8 @@ import org.tensorflow.proto.Example;
  *
  * <p>Each example's value is flattened in row-major order of the feature's shape: a Fashion-MNIST
  * image is {@code uint8("image")[i]}, 784 bytes (28 rows of 28; read them unsigned with
- * {@code & 0xff}), and its label {@code int64Scalars("label")[i]}.
+ * {@code & 0xff}), and its label {@code int64Scalars("label")[i]}. Encoded images (encoding
+ * {@code image}) are decoded: a CIFAR-10 image is 3,072 bytes, 32 rows of 32 RGB pixels.
  */
 public final class SplitArrays {
   private final int size;
@@ -23,6 +24,19 @@ public final class SplitArrays {
     this.size = size;
     this.specs = specs;
     this.values = values;
+  }
+
+  /** The decoded pixels of an encoded image feature's value. */
+  private static byte[] pixels(FeatureSpec s, byte[] encoded, Split split, int index) {
+    byte[] out = new byte[(int) s.elements()];
+    try {
+      ImagePixels.decodeInto(encoded, s.shape().get(0).intValue(), s.shape().get(1).intValue(),
+          s.shape().get(2).intValue(), out, 0);
+    } catch (GuildException ex) {
+      throw new GuildException("split '" + split.name() + "', example " + index + ": feature '" + s.name() + "': "
+          + ex.getMessage(), ex);
+    }
+    return out;
   }
 
   static SplitArrays read(Split split) {
@@ -38,7 +52,8 @@ public final class SplitArrays {
         for (FeatureSpec s : split.features().values()) {
           s.check(e);
           Object v = switch (s.dtype()) {
-            case UINT8 -> Examples.bytes(e, s.name()).get(0);
+            case UINT8 -> s.isEncodedImage() ? pixels(s, Examples.bytes(e, s.name()).get(0), split, n)
+                : Examples.bytes(e, s.name()).get(0);
             case INT64 -> Examples.int64s(e, s.name());
             case FLOAT32 -> Examples.floats(e, s.name());
             case STRING -> Examples.bytes(e, s.name()).toArray(new byte[0][]);

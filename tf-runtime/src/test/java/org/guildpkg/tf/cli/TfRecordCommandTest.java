@@ -76,4 +76,31 @@ class TfRecordCommandTest {
     assertThat(guild("tfrecord", "from-idx", "--images", "x")).isEqualTo(2);
     assertThat(err.toString()).contains("Missing required options");
   }
+
+  @Test
+  void fromImagesListsTheFilesItLeavesOutAndSummarises() throws Exception {
+    Path images = dir.resolve("images");
+    for (String c : new String[] {"bird", "cat"}) {
+      Path folder = java.nio.file.Files.createDirectories(images.resolve(c));
+      for (int i = 0; i < 3; i++) {
+        java.awt.image.BufferedImage im = new java.awt.image.BufferedImage(3, 2, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        im.setRGB(0, 0, i * 1000 + c.length());
+        javax.imageio.ImageIO.write(im, "png", folder.resolve(i + ".png").toFile());
+      }
+    }
+    Files.writeString(images.resolve("cat/readme.txt"), "text");
+    Path out = dir.resolve("out");
+    assertThat(guild("tfrecord", "from-images", images.toString(), "--output", out.toString(), "--split", "test"))
+        .as(err.toString()).isZero();
+    assertThat(err.toString().trim()).isEqualTo("guild: left out " + images.resolve("cat/readme.txt")
+        + ": not a JPEG, PNG or BMP image");
+    assertThat(this.out.toString()).contains(out.resolve("test-00000-of-00001.tfrecord").toString())
+        .contains("6 examples of 3x2x3 encoded images in 2 classes (test 6); 1 file(s) left out");
+    JsonNode hints = new ObjectMapper().readTree(out.resolve("dataset.json").toFile());
+    assertThat(hints.get("classes").toString()).isEqualTo("[\"bird\",\"cat\"]");
+
+    assertThat(guild("tfrecord", "from-images", images.toString(), "--output", out.toString(), "--resize", "big"))
+        .isEqualTo(1);
+    assertThat(err.toString()).contains("guild: --resize: 'big' is not WIDTHxHEIGHT, such as 224x224");
+  }
 }
