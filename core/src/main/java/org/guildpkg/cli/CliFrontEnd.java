@@ -6,7 +6,8 @@ import org.guildpkg.FrontEnd;
 import org.guildpkg.store.ProgressListener;
 
 /**
- * The CLI's {@link FrontEnd}: progress bars on a terminal, notes as lines on standard error,
+ * The CLI's {@link FrontEnd}: progress bars on a terminal, notes as lines on standard error
+ * (neither with {@code -q}),
  * warnings as {@code guild: warning: ...} lines (each once).
  */
 final class CliFrontEnd implements FrontEnd {
@@ -19,13 +20,12 @@ final class CliFrontEnd implements FrontEnd {
 
   @Override
   public ProgressListener progress(String label) {
-    return ProgressBar.onTerminal(cli.err(), label);
+    return cli.progressBar(label);
   }
 
   @Override
   public synchronized void note(String line) {
-    cli.err().println(line);
-    cli.err().flush();
+    cli.progressLines().accept(line);
   }
 
   @Override

@@ -1,10 +1,12 @@
 package org.guildpkg.cli;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.guildpkg.GuildHome;
 import org.guildpkg.GuildPackage;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
@@ -21,13 +23,24 @@ final class InstallCommand implements Callable<Integer> {
       description = "Archive paths or package specs, installed in the order given (requirements first).")
   List<String> specs;
 
+  @Option(names = "--json", description = "Print a JSON array of the installed packages (name, version, type, path, ...) instead of lines (default: lines).")
+  boolean json;
+
   @Override
   public Integer call() {
+    ArrayNode result = PackageJson.JSON.createArrayNode();
     GuildHome home = parent.guildHome();
     for (String spec : specs) {
       for (GuildPackage p : home.install(List.of(spec))) {
-        parent.out().println("installed " + p + " in " + p.path());
+        if (json) {
+          result.add(PackageJson.of(p.manifest(), p.path(), true));
+        } else {
+          parent.out().println("installed " + p + " in " + p.path());
+        }
       }
+    }
+    if (json) {
+      parent.printJson(result);
     }
     return 0;
   }

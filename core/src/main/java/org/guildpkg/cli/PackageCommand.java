@@ -1,5 +1,6 @@
 package org.guildpkg.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,6 +70,9 @@ final class PackageCommand implements Callable<Integer> {
           + " GuildPkg; builds nothing (default: off).")
   boolean genChecksums;
 
+  @Option(names = "--json", description = "Print a JSON object {archive, bytes} (with --gen-checksums: {sha256sums}) instead of the path (default: the path).")
+  boolean json;
+
   @Override
   public Integer call() {
     if (run != null) {
@@ -87,10 +91,24 @@ final class PackageCommand implements Callable<Integer> {
       builder.output(output);
     }
     if (genChecksums) {
-      parent.out().println(PackageBuilder.checksumsBlock(builder.checksums()));
+      var sums = builder.checksums();
+      if (json) {
+        ObjectNode o = PackageJson.JSON.createObjectNode();
+        sums.forEach(o.putArray("sha256sums")::add);
+        parent.printJson(o);
+      } else {
+        parent.out().println(PackageBuilder.checksumsBlock(sums));
+      }
     } else {
       Path archive = builder.build();
-      parent.out().println(archive);
+      if (json) {
+        ObjectNode o = PackageJson.JSON.createObjectNode();
+        o.put("archive", archive.toAbsolutePath().toString());
+        o.put("bytes", archive.toFile().length());
+        parent.printJson(o);
+      } else {
+        parent.out().println(archive);
+      }
     }
     parent.out().flush();
     return 0;

@@ -5,10 +5,10 @@ import org.guildpkg.store.ProgressListener;
 
 /**
  * A one-line progress bar on stderr for long work such as extracting or downloading, drawn only
- * when a person is watching (a console is attached) and the work is large enough to notice.
+ * when a person is watching (stderr is a terminal, no {@code -q}) and the work is large enough to notice.
  *
  * <pre>{@code
- * ProgressListener bar = ProgressBar.onTerminal(parent.err(), "fashion-mnist-1.0.pkg.tar.zst");
+ * ProgressListener bar = parent.progressBar("fashion-mnist-1.0.pkg.tar.zst");
  * }</pre>
  */
 final class ProgressBar implements ProgressListener {
@@ -24,9 +24,14 @@ final class ProgressBar implements ProgressListener {
     this.label = label;
   }
 
-  /** A bar on {@code err} when a console is attached, otherwise a listener that stays silent. */
+  /** A bar on {@code err} when stderr is a terminal (ignores {@code -q}: prefer {@link GuildCli#progressBar}). */
   static ProgressListener onTerminal(PrintWriter err, String label) {
-    return System.console() == null ? ProgressListener.NONE : new ProgressBar(err, label);
+    return Terminal.stderrIsTerminal() ? new ProgressBar(err, label) : ProgressListener.NONE;
+  }
+
+  /** A bar on {@code err}; {@link GuildCli#progressBar} decides whether to draw one at all. */
+  static ProgressListener on(PrintWriter err, String label) {
+    return new ProgressBar(err, label);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package org.guildpkg.cli;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.guildpkg.GuildPackage;
@@ -24,10 +25,19 @@ final class UninstallCommand implements Callable<Integer> {
       description = "Remove even when other installed packages require them (default: refuse).")
   boolean force;
 
+  @Option(names = "--json", description = "Print a JSON array of the removed packages (name, version, type, path, installed: false) instead of lines (default: lines).")
+  boolean json;
+
   @Override
   public Integer call() {
     List<GuildPackage> removed = parent.guildHome()
         .uninstall(force, specs.toArray(String[]::new));
+    if (json) {
+      ArrayNode result = PackageJson.JSON.createArrayNode();
+      removed.forEach(p -> result.add(PackageJson.of(p.manifest(), p.path(), false)));
+      parent.printJson(result);
+      return 0;
+    }
     for (GuildPackage p : removed) {
       parent.out().println("uninstalled " + p);
     }

@@ -1,11 +1,14 @@
 package org.guildpkg.cli;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.guildpkg.install.PackageManager;
 import org.guildpkg.spec.PackageName;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
@@ -22,10 +25,26 @@ final class UpgradeCommand implements Callable<Integer> {
   @Parameters(arity = "0..*", paramLabel = "NAME", description = "Installed packages to upgrade (default: all).")
   List<String> names = new ArrayList<>();
 
+  @Option(names = "--json", description = "Print a JSON array of {name, from, to, path, kept} (from is null for a new package; empty when up to date) instead of lines (default: lines).")
+  boolean json;
+
   @Override
   public Integer call() {
     PackageManager pm = parent.guildHome().packageManager();
     List<PackageManager.Upgrade> ups = pm.upgrade(names.stream().map(PackageName::of).toList());
+    if (json) {
+      ArrayNode result = PackageJson.JSON.createArrayNode();
+      for (PackageManager.Upgrade u : ups) {
+        ObjectNode o = result.addObject();
+        o.put("name", u.name().value());
+        o.put("from", u.from().map(p -> p.version().value()).orElse(null));
+        o.put("to", u.to().version().value());
+        o.put("path", u.to().path().toString());
+        u.kept().forEach(o.putArray("kept")::add);
+      }
+      parent.printJson(result);
+      return 0;
+    }
     for (PackageManager.Upgrade u : ups) {
       parent.out().println("upgraded " + u.name() + " " + u.from().map(p -> p.version().value()).orElse("-")
           + " -> " + u.to().version() + " in " + u.to().path());

@@ -91,6 +91,18 @@ class MirrorEndToEndTest {
       assertThat(home.resolve("packages/convnet+fashion-mnist/1.0")).doesNotExist();
       assertThat(guild("upgrade")).isZero();
       assertThat(out).contains("everything is up to date");
+      assertThat(guild("upgrade", "--json")).isZero();
+      assertThat(out.strip()).isEqualTo("[ ]");
+      Path model12 = archive("convnet+fashion-mnist", "1.2", PackageType.MODEL, "A convnet trained on Fashion-MNIST",
+          "fashion-mnist >= 1.0", Map.of("saved_model.pb", "graph v1.2", "variables/variables.index", "v1.2"));
+      assertThat(guild("publish", model12.toString(), "--mirror", web, "--key", key)).as(err).isZero();
+      assertThat(guild("upgrade", "--json")).as(err).isZero();
+      JsonNode upgraded = new ObjectMapper().readTree(out);
+      assertThat(upgraded).hasSize(1);
+      assertThat(upgraded.get(0).get("name").asText()).isEqualTo("convnet+fashion-mnist");
+      assertThat(upgraded.get(0).get("from").asText()).isEqualTo("1.1");
+      assertThat(upgraded.get(0).get("to").asText()).isEqualTo("1.2");
+      assertThat(upgraded.get(0).get("kept")).isEmpty();
 
       // verify names a changed file
       Files.writeString(home.resolve("packages/fashion-mnist/1.0/test-00000-of-00001.tfrecord"), "changed");
@@ -99,7 +111,7 @@ class MirrorEndToEndTest {
 
       // uninstall is refused while required, done with --force
       assertThat(guild("uninstall", "fashion-mnist")).isEqualTo(1);
-      assertThat(err).contains("convnet+fashion-mnist@1.1 requires");
+      assertThat(err).contains("convnet+fashion-mnist@1.2 requires");
       assertThat(home.resolve("packages/fashion-mnist/1.0")).exists();
       assertThat(guild("uninstall", "fashion-mnist", "--force")).as(err).isZero();
       assertThat(home.resolve("packages/fashion-mnist/1.0")).doesNotExist();

@@ -1,6 +1,9 @@
 package org.guildpkg.tf.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -11,6 +14,7 @@ import org.guildpkg.cli.GuildCli;
 import org.guildpkg.tf.model.FeatureCheck;
 import org.guildpkg.tf.model.SavedModel;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
@@ -38,6 +42,9 @@ final class CheckCommand implements Callable<Integer> {
       description = "An installed dataset package or a dataset package folder.")
   String datasetSpec;
 
+  @Option(names = "--json", description = "Print a JSON object {model, dataset, ok, inputs: [{signature, input, input_type, feature, feature_type, problem}]} instead of a table; still exits 1 on a mismatch (default: table).")
+  boolean json;
+
   @Override
   public Integer call() {
     PackageFolder data = GuildPackages.at(parent.home()).offline(parent.offline()).resolve(datasetSpec);
@@ -53,9 +60,28 @@ final class CheckCommand implements Callable<Integer> {
       matches = FeatureCheck.check(model, features);
     }
     PrintWriter out = parent.out();
+    if (json) {
+      ObjectNode o = JsonNodeFactory.instance.objectNode();
+      o.put("model", modelRef.label());
+      o.put("dataset", data.label());
+      o.put("ok", matches.stream().allMatch(FeatureCheck.Match::ok));
+      ArrayNode inputs = o.putArray("inputs");
+      for (FeatureCheck.Match m : matches) {
+        ObjectNode i = inputs.addObject();
+        i.put("signature", m.signature());
+        i.put("input", m.input());
+        i.put("input_type", m.spec().toString());
+        i.put("feature", m.feature().map(FeatureCheck.Feature::name).orElse(null));
+        i.put("feature_type", m.feature().map(Object::toString).orElse(null));
+        i.put("problem", m.problem().orElse(null));
+      }
+      parent.printJson(o);
+    }
     String fmt = "%-16s %-12s %-22s %-3s %-12s %-22s %s%n";
-    out.printf(fmt, "SIGNATURE", "INPUT", "INPUT TYPE", "", "FEATURE", "FEATURE TYPE", "RESULT");
-    for (FeatureCheck.Match m : matches) {
+    if (!json) {
+      out.printf(fmt, "SIGNATURE", "INPUT", "INPUT TYPE", "", "FEATURE", "FEATURE TYPE", "RESULT");
+    }
+    for (FeatureCheck.Match m : json ? List.<FeatureCheck.Match>of() : matches) {
       out.printf(fmt, m.signature(), m.input(), m.spec(), "<-",
           m.feature().map(FeatureCheck.Feature::name).orElse("-"),
           m.feature().map(Object::toString).orElse("-"),

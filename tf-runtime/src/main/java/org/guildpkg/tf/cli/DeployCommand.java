@@ -1,5 +1,7 @@
 package org.guildpkg.tf.cli;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,6 +72,9 @@ final class DeployCommand implements Callable<Integer> {
           + " change the model). Repeatable.")
   List<String> allowSignatures = new ArrayList<>();
 
+  @Option(names = "--json", description = "Print a JSON object {name, version, path, left_out} instead of the folder's path (default: the path).")
+  boolean json;
+
   @Override
   public Integer call() {
     PackageFolder r = GuildPackages.at(parent.home()).offline(parent.offline()).resolve(spec);
@@ -79,7 +84,16 @@ final class DeployCommand implements Callable<Integer> {
     parent.err().println("deployed " + r.label() + " as " + d.name() + " version " + d.version()
         + (d.leftOut().isEmpty() ? "" : " without the signatures " + String.join(", ", d.leftOut())
             + " (keep one with --allow-signature NAME)"));
-    parent.out().println(d.path());
+    if (json) {
+      ObjectNode o = JsonNodeFactory.instance.objectNode();
+      o.put("name", d.name());
+      o.put("version", d.version());
+      o.put("path", d.path().toAbsolutePath().toString());
+      d.leftOut().forEach(o.putArray("left_out")::add);
+      parent.printJson(o);
+    } else {
+      parent.out().println(d.path());
+    }
     return 0;
   }
 }

@@ -74,14 +74,17 @@ public final class TrainCommand implements Callable<Integer> {
       description = "The project folder (default: the current folder).")
   Path project;
 
+  @Option(names = "--json", description = "Print a JSON object {run, model, metrics: {...}} instead of the summary line (default: a line).")
+  boolean json;
+
   /** Creates the command; picocli calls this. */
   public TrainCommand() {}
 
   @Override
   public Integer call() {
     Path dir = project.toAbsolutePath().normalize();
-    List<TrainingListener> listeners =
-        List.of(new ProgressPrinter(parent.err(), System.console() != null));
+    List<TrainingListener> listeners = parent.quiet()
+        ? List.of() : List.of(new ProgressPrinter(parent.err(), parent.progressOnTerminal()));
     RunFolder run;
     if (resume != null) {
       if (model != null || budget != null || !flags.isEmpty()) {
@@ -137,6 +140,14 @@ public final class TrainCommand implements Callable<Integer> {
           listeners);
     }
     ObjectNode m = run.metrics();
+    if (json) {
+      ObjectNode o = m.objectNode();
+      o.put("run", run.id());
+      o.put("model", run.model().toAbsolutePath().toString());
+      o.set("metrics", m);
+      parent.printJson(o);
+      return 0;
+    }
     parent.out().println(String.format(Locale.ROOT,
         "run %s: %d steps, train loss %.4f, %.0f examples/s; model in %s",
         run.id(), m.path("steps").asLong(), m.path("train_loss").asDouble(),

@@ -2,6 +2,8 @@ package org.guildpkg.tf.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,6 +46,35 @@ class ModelCommandsTest {
     CliRun r = CliRun.run("check", halfPlusTwo().toString(), data.toString());
     assertThat(r.status()).as(r.err()).isZero();
     assertThat(r.out()).containsPattern("serving_default\\s+x\\s+float32 \\[-1, 1\\]\\s+<-\\s+x\\s+float32 \\[1\\]\\s+ok");
+  }
+
+  @Test
+  void checkAndDeployReportAsJson() throws Exception {
+    Path good = dataset("{\"x\": {\"dtype\": \"float32\", \"shape\": [1]}}");
+    CliRun ok = CliRun.run("check", halfPlusTwo().toString(), good.toString(), "--json");
+    assertThat(ok.status()).as(ok.err()).isZero();
+    JsonNode report = new ObjectMapper().readTree(ok.out());
+    assertThat(report.get("ok").asBoolean()).isTrue();
+    assertThat(report.get("inputs")).anySatisfy(i -> {
+      assertThat(i.get("signature").asText()).isEqualTo("serving_default");
+      assertThat(i.get("input").asText()).isEqualTo("x");
+      assertThat(i.get("feature").asText()).isEqualTo("x");
+      assertThat(i.get("problem").isNull()).isTrue();
+    });
+    CliRun bad = CliRun.run("check", halfPlusTwo().toString(), dataset("{\"x\": {\"dtype\": \"int64\", \"shape\": [1]}}").toString(), "--json");
+    assertThat(bad.status()).isEqualTo(1);
+    JsonNode badReport = new ObjectMapper().readTree(bad.out());
+    assertThat(badReport.get("ok").asBoolean()).isFalse();
+    assertThat(badReport.get("inputs")).anySatisfy(i -> assertThat(i.get("problem").asText()).contains("int64"));
+
+    Path to = tmp.resolve("serving-json");
+    CliRun deploy = CliRun.run("deploy", halfPlusTwo().toString(), "--to", to.toString(), "--name", "hp2", "--json");
+    assertThat(deploy.status()).as(deploy.err()).isZero();
+    JsonNode d = new ObjectMapper().readTree(deploy.out());
+    assertThat(d.get("name").asText()).isEqualTo("hp2");
+    assertThat(d.get("version").asLong()).isEqualTo(1);
+    assertThat(d.get("path").asText()).isEqualTo(to.resolve("hp2/1").toAbsolutePath().toString());
+    assertThat(to.resolve("hp2/1/saved_model.pb")).isRegularFile();
   }
 
   @Test

@@ -94,8 +94,13 @@ class TrainCommandTest {
     assertThat(install.status()).as(install.err()).isZero();
     Path q = tmp.resolve("q");
     CliRun tune = guild(home, "train", "-C", q.toString(), "--model", "fashion-mnist-softmax+fashion-mnist",
-        "--dataset", dataset.toString(), "--steps", "30");
+        "--dataset", dataset.toString(), "--steps", "30", "--json", "-q");
     assertThat(tune.status()).as(tune.err()).isZero();
+    JsonNode tuneResult = RunFolder.JSON.readTree(tune.out());
+    assertThat(tuneResult.get("run").asText()).isEqualTo("1");
+    assertThat(tuneResult.get("model").asText()).isEqualTo(q.resolve("runs/1/model").toAbsolutePath().toString());
+    assertThat(tuneResult.at("/metrics/steps").asLong()).isEqualTo(30);
+    assertThat(tune.err()).as("-q: no progress").doesNotContain("step 30/30");
     RunFolder tuned = RunFolder.open(q.resolve("runs"), "1");
     assertThat(tuned.completed()).isTrue();
     assertThat(tuned.flags()).containsEntry("batch_size", "100");
