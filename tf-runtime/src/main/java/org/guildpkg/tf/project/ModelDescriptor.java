@@ -16,7 +16,7 @@ import org.guildpkg.tf.author.FlagSpec;
 import org.guildpkg.tf.author.FlagType;
 
 /**
- * A source package's {@code model.json}: the {@link ModelCode} class to train, the dataset it
+ * A source package's {@code model.json}: the {@link org.guildpkg.tf.author.ModelCode} class to train, the dataset it
  * trains on by default and its flags.
  *
  * <pre>{@code
@@ -24,7 +24,7 @@ import org.guildpkg.tf.author.FlagType;
  *  "flags": {"learning_rate": {"default": "0.5", "type": "float", "help": "..."}}}
  * }</pre>
  *
- * @param modelClass the binary name of the class implementing {@link ModelCode}
+ * @param modelClass the binary name of the class implementing {@link org.guildpkg.tf.author.ModelCode}
  * @param dataset the default dataset package spec, if any
  * @param flags the declared flags by name, in file order
  */
