@@ -2,7 +2,10 @@
 # CI step for the notebook (issue 7): after `mvn -B install` in the repository root, set up a Guild
 # home with fashion-mnist and a briefly trained softmax model package, build the test kernel
 # (examples/jupyter-kernel), execute quickstart.ipynb headless with it, and check the outputs:
-# no cell error, the Fashion-MNIST class names, PNG images and HTML tables.
+# no cell error, the Fashion-MNIST class names, PNG images and HTML tables. Then, when the MobileNet
+# v2 file and the four photos are on the source search path (GUILD_SOURCES), build and install the
+# mobilenet-v2+ilsvrc2012 package and execute imagenet.ipynb the same way, checking each photo's
+# top-1 class; without them that notebook is skipped with the reason.
 # Needs: java 17, mvn, Debian's jupyter-nbconvert and jupyter-client, python3.
 # Usage: examples/notebooks/run-notebook.sh [WORKDIR]   (exit 1 on any failure)
 #   STEPS (default 300): optimizer steps of the model package trained before the notebook runs.
@@ -40,7 +43,8 @@ cat > "$work/jupyter/kernels/java/kernel.json" <<JSON
            "org.guildpkg.examples.jupyter.TestKernel", "{connection_file}"],
   "display_name": "Java (Guild test kernel)",
   "language": "java",
-  "env": {"TF_CPP_MIN_LOG_LEVEL": "2", "GUILD_HOME": "$GUILD_HOME", "GUILD_OFFLINE": "1"}
+  "env": {"TF_CPP_MIN_LOG_LEVEL": "2", "GUILD_HOME": "$GUILD_HOME", "GUILD_OFFLINE": "1",
+          "GUILD_PHOTOS": "$work/photos"}
 }
 JSON
 
@@ -86,3 +90,73 @@ if problems:
 print("run-notebook: %d cells ran, %d PNG and %d HTML outputs, all 10 class names shown" % (len(nb["cells"]), pngs, htmls))
 PY
 echo "run-notebook: ok; the notebook took ${nb_seconds}s, everything $((SECONDS - start))s ($executed)"
+
+# The ImageNet notebook (imagenet.ipynb) needs the MobileNet v2 file and the photos, large upstream
+# files found on the source search path (GUILD_SOURCES, docs/sources.md) by name and sha256.
+find_source() {  # NAME SHA256: the path of the file on GUILD_SOURCES, or nothing
+  local dir
+  IFS=: read -ra dirs <<< "${GUILD_SOURCES:-}"
+  for dir in "${dirs[@]}"; do
+    if [[ -n "$dir" && -f "$dir/$1" ]] && [[ "$(sha256sum "$dir/$1" | cut -d' ' -f1)" == "$2" ]]; then
+      echo "$dir/$1"; return
+    fi
+  done
+}
+mkdir -p "$work/photos"
+missing=""
+while read -r name sha; do
+  f="$(find_source "$name" "$sha")"
+  if [[ -n "$f" ]]; then cp "$f" "$work/photos/"; else missing="$missing $name"; fi
+done <<'LIST'
+grace_hopper.bmp c43444bf3b1b1e3080551ca194bd231da4b67f20fc91454502915a6b806b614f
+cat.bmp 34f235786382686111728287fd26d4c24dd8c25de8233469d6eeb301888ce0a9
+parrot.jpg a8fba9e7e29439fa414c13129aad661f2289ff891231920a7c33641b076f1833
+hot_dog.jpg ed6952e022eb71c0d0b1ff068dcee3abed056dfa1852f041c35f138c4ff15b2e
+LIST
+if [[ -z "$(find_source mobilenet_v2_1.0_224_quant.tflite 7aad0c74c5e3c06e5eb3c827e13304fdd68a83da6087d92ee169c24ff9fd4776)" ]]; then
+  missing="$missing mobilenet_v2_1.0_224_quant.tflite"
+fi
+if [[ -n "$missing" ]]; then
+  echo "run-notebook: imagenet.ipynb skipped: not on the source search path (GUILD_SOURCES):$missing" >&2
+  exit 0
+fi
+echo "run-notebook: executing imagenet.ipynb" >&2
+mobilenet_archive="$("$guild" package "$root/examples/packages/mobilenet-v2+ilsvrc2012" --output "$work/out" | tail -1)"
+"$guild" install "$mobilenet_archive" >/dev/null
+executed2="$work/imagenet.executed.ipynb"
+nb_start=$SECONDS
+JUPYTER_PATH="$work/jupyter" jupyter nbconvert --to notebook --execute \
+  --ExecutePreprocessor.timeout=600 --ExecutePreprocessor.kernel_name=java \
+  --output-dir "$work" --output "$(basename "$executed2")" "$root/examples/notebooks/imagenet.ipynb"
+python3 - "$executed2" <<'PY'
+import json, sys
+nb = json.load(open(sys.argv[1]))
+text, pngs, errors = [], 0, []
+for cell in nb["cells"]:
+    for out in cell.get("outputs", []):
+        if out["output_type"] == "error":
+            errors.append(out["ename"] + ": " + out["evalue"])
+        if out["output_type"] == "stream":
+            text.append("".join(out["text"]))
+        for mime, data in out.get("data", {}).items():
+            if mime == "image/png":
+                pngs += 1
+all_text = "\n".join(text)
+# Each photo's top-1 class, as the issue and an independent conversion of the model give them.
+want = {"grace_hopper.bmp": "military uniform", "cat.bmp": "Egyptian cat", "parrot.jpg": "macaw",
+        "hot_dog.jpg": "hotdog"}
+problems = []
+if errors:
+    problems.append("cell errors: " + "; ".join(errors))
+for photo, label in want.items():
+    block = all_text.split(photo + ":", 1)
+    first = block[1].strip().splitlines()[0] if len(block) == 2 and block[1].strip() else ""
+    if label not in first:
+        problems.append("%s: top-1 line is %r, expected %r" % (photo, first, label))
+if pngs < 1:
+    problems.append("no image/png output (the photo grid)")
+if problems:
+    sys.exit("run-notebook: " + sys.argv[1] + ": " + "; ".join(problems))
+print("run-notebook: imagenet.ipynb: %d photos classified right (top-1), %d PNG outputs" % (len(want), pngs))
+PY
+echo "run-notebook: imagenet.ipynb ok in $((SECONDS - nb_start))s ($executed2)"
