@@ -506,7 +506,9 @@ public final class ModelServer implements AutoCloseable {
       }
       throw e;
     }
-    LOG.info("serving {} from {}", info, info.path());
+    // The folder only at debug level: logs of a server often travel further than its host.
+    LOG.info("serving {}", info);
+    LOG.debug("{} is read from {}", info, info.path());
     return info;
   }
 
