@@ -56,25 +56,12 @@ JUPYTER_PATH="$work/jupyter" jupyter nbconvert --to notebook --execute \
   --output-dir "$work" --output "$(basename "$executed")" "$root/examples/notebooks/quickstart.ipynb"
 nb_seconds=$((SECONDS - nb_start))
 
-python3 - "$executed" <<'PY'
-import json, sys
-nb = json.load(open(sys.argv[1]))
+python3 - "$executed" "$root/examples/notebooks" <<'PY'
+import sys
+sys.path.insert(0, sys.argv[2])
+from notebook_outputs import read
 classes = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]
-text, pngs, htmls, errors = [], 0, 0, []
-for cell in nb["cells"]:
-    for out in cell.get("outputs", []):
-        if out["output_type"] == "error":
-            errors.append(out["ename"] + ": " + out["evalue"])
-        if out["output_type"] == "stream":
-            text.append("".join(out["text"]))
-        for mime, data in out.get("data", {}).items():
-            if mime == "image/png":
-                pngs += 1
-            if mime == "text/html":
-                htmls += 1
-            elif mime.startswith("text/"):
-                text.append("".join(data) if isinstance(data, list) else data)
-all_text = "\n".join(text)
+cells, all_text, pngs, htmls, errors = read(sys.argv[1])
 missing = [c for c in classes if c not in all_text]
 problems = []
 if errors:
@@ -87,7 +74,7 @@ if htmls < 2:
     problems.append("expected at least 2 text/html outputs (dataset and signature tables), found %d" % htmls)
 if problems:
     sys.exit("run-notebook: " + sys.argv[1] + ": " + "; ".join(problems))
-print("run-notebook: %d cells ran, %d PNG and %d HTML outputs, all 10 class names shown" % (len(nb["cells"]), pngs, htmls))
+print("run-notebook: %d cells ran, %d PNG and %d HTML outputs, all 10 class names shown" % (cells, pngs, htmls))
 PY
 echo "run-notebook: ok; the notebook took ${nb_seconds}s, everything $((SECONDS - start))s ($executed)"
 
@@ -128,20 +115,11 @@ nb_start=$SECONDS
 JUPYTER_PATH="$work/jupyter" jupyter nbconvert --to notebook --execute \
   --ExecutePreprocessor.timeout=600 --ExecutePreprocessor.kernel_name=java \
   --output-dir "$work" --output "$(basename "$executed2")" "$root/examples/notebooks/imagenet.ipynb"
-python3 - "$executed2" <<'PY'
-import json, sys
-nb = json.load(open(sys.argv[1]))
-text, pngs, errors = [], 0, []
-for cell in nb["cells"]:
-    for out in cell.get("outputs", []):
-        if out["output_type"] == "error":
-            errors.append(out["ename"] + ": " + out["evalue"])
-        if out["output_type"] == "stream":
-            text.append("".join(out["text"]))
-        for mime, data in out.get("data", {}).items():
-            if mime == "image/png":
-                pngs += 1
-all_text = "\n".join(text)
+python3 - "$executed2" "$root/examples/notebooks" <<'PY'
+import sys
+sys.path.insert(0, sys.argv[2])
+from notebook_outputs import read
+cells, all_text, pngs, htmls, errors = read(sys.argv[1])
 # Each photo's top-1 class, as the issue and an independent conversion of the model give them.
 want = {"grace_hopper.bmp": "military uniform", "cat.bmp": "Egyptian cat", "parrot.jpg": "macaw",
         "hot_dog.jpg": "hotdog"}
