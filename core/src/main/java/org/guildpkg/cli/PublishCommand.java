@@ -13,7 +13,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-/** {@code guild publish ARCHIVE... --mirror URL [--key FILE]}: adds archives to a mirror. */
+/**
+ * {@code guild publish ARCHIVE... --mirror URL [--key FILE] [--label LABEL]...}: adds archives to a
+ * mirror, optionally pointing labels at them in the same signed index update.
+ */
 @Command(
     name = "publish",
     mixinStandardHelpOptions = true,
@@ -33,15 +36,25 @@ final class PublishCommand implements Callable<Integer> {
       description = "Ed25519 private key (from 'guild key generate') to sign the index with; default: unsigned.")
   Path key;
 
+  @Option(names = "--label", paramLabel = "LABEL",
+      description = "Point the mirror label LABEL (such as stable or best) at each published package's"
+          + " version, in the same signed index update; repeatable (default: no label changes)."
+          + " 'guild label set' moves a label later.")
+  List<String> labels = new java.util.ArrayList<>();
+
   @Override
   public Integer call() {
-    Publisher.PublishResult r = Publisher.publish(archives, Mirrors.forPublishing(parent.home(), mirror),
+    labels.forEach(org.guildpkg.spec.LabelSpec::checkLabel);
+    Publisher.PublishResult r = Publisher.publish(archives, labels, Mirrors.forPublishing(parent.home(), mirror),
         Optional.ofNullable(key).map(SigningKeys::readPrivate));
     for (IndexEntry e : r.added()) {
       parent.out().println("published " + e.manifest().id() + " (" + e.size() + " bytes)");
     }
     for (IndexEntry e : r.unchanged()) {
       parent.out().println("unchanged " + e.manifest().id() + " (already on the mirror)");
+    }
+    for (Publisher.LabelChange c : r.labelled()) {
+      parent.out().println("labelled " + c);
     }
     parent.out().println("index serial " + r.serial() + (key == null ? ", unsigned" : ", signed"));
     return 0;
