@@ -126,7 +126,7 @@ class VersionsTest {
 
   @Test
   void reinstallRepairsAndAFailedReinstallLeavesTheOldCopy() throws Exception {
-    assertThat(guild("install", "convnet==1.0.1")).as(err).isZero();
+    assertThat(guild("install", "convnet@1.0.1")).as(err).isZero();
     Path readme = home.resolve("packages/convnet/1.0.1/README.txt");
     Files.writeString(readme, "tampered");
     assertThat(guild("verify")).isEqualTo(1);
@@ -158,7 +158,7 @@ class VersionsTest {
 
   @Test
   void upgradeDryRunPrintsThePlanAndChangesNothing() throws Exception {
-    assertThat(guild("install", "convnet==1.0.1")).as(err).isZero();
+    assertThat(guild("install", "convnet@1.0.1")).as(err).isZero();
     List<String> before = TestArchives.snapshot(home);
     assertThat(guild("upgrade", "--dry-run")).as(err).isZero();
     assertThat(out).contains("convnet: 1.0.1 -> 1.0.2").contains("dry run: nothing was changed");
