@@ -2,15 +2,12 @@ package org.guildpkg.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.guildpkg.GuildException;
 import org.guildpkg.mirror.LoadedIndex;
-import org.guildpkg.mirror.Mirrors;
 import org.guildpkg.mirror.Publisher;
-import org.guildpkg.mirror.SigningKeys;
 import org.guildpkg.spec.LabelSpec;
 import org.guildpkg.spec.PackageName;
 import org.guildpkg.spec.Requirement;
@@ -40,20 +37,8 @@ final class LabelCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** The options of a label change: the mirror to write to and the key to sign with. */
-  static final class Target {
-    @Option(names = "--mirror", required = true, paramLabel = "URL",
-        description = "The mirror, as 'guild publish --mirror' takes it: a URL, a folder, or the NAME of a configured mirror.")
-    String mirror;
-
-    @Option(names = "--key", paramLabel = "FILE",
-        description = "Ed25519 private key to sign the new index with (required for a signed mirror).")
-    Path key;
-
-    Publisher.PublishResult apply(GuildCli parent, Publisher.LabelChange change) {
-      return Publisher.label(Mirrors.forPublishing(parent.home(), mirror), List.of(change),
-          Optional.ofNullable(key).map(SigningKeys::readPrivate));
-    }
+  private static Publisher.PublishResult apply(GuildCli parent, PublishTarget target, Publisher.LabelChange change) {
+    return Publisher.label(target.transport(parent), List.of(change), target.signingKey());
   }
 
   private static void report(GuildCli parent, Publisher.PublishResult r, Publisher.LabelChange asked) {
@@ -76,7 +61,7 @@ final class LabelCommand implements Callable<Integer> {
     @Parameters(index = "1", paramLabel = "NAME@VERSION", description = "The package version to label (NAME==VERSION also works).")
     String spec;
 
-    @picocli.CommandLine.Mixin Target target = new Target();
+    @picocli.CommandLine.Mixin PublishTarget target = new PublishTarget();
 
     @Override
     public Integer call() {
@@ -88,7 +73,7 @@ final class LabelCommand implements Callable<Integer> {
       }
       Version v = terms.get(0).version();
       Publisher.LabelChange change = new Publisher.LabelChange(name, r.name(), Optional.of(v));
-      report(label.parent, target.apply(label.parent, change), change);
+      report(label.parent, apply(label.parent, target, change), change);
       return 0;
     }
   }
@@ -105,12 +90,12 @@ final class LabelCommand implements Callable<Integer> {
     @Parameters(index = "1", paramLabel = "NAME", description = "The package.")
     String pkg;
 
-    @picocli.CommandLine.Mixin Target target = new Target();
+    @picocli.CommandLine.Mixin PublishTarget target = new PublishTarget();
 
     @Override
     public Integer call() {
       Publisher.LabelChange change = new Publisher.LabelChange(LabelSpec.checkLabel(name), PackageName.of(pkg), Optional.empty());
-      report(label.parent, target.apply(label.parent, change), change);
+      report(label.parent, apply(label.parent, target, change), change);
       return 0;
     }
   }

@@ -514,7 +514,7 @@ public final class Store {
       return Optional.empty(); // not installed, or uninstalled while we looked
     } catch (IOException e) {
       throw new GuildException("cannot read " + manifest + ": " + GuildException.reason(e)
-          + "; the store is damaged, reinstall the package", e);
+          + "; the store is damaged, " + repairHint(dir), e);
     }
   }
 
@@ -527,8 +527,14 @@ public final class Store {
       return out;
     } catch (IOException e) {
       throw new GuildException("cannot read " + file + ": " + GuildException.reason(e)
-          + "; the store is damaged, reinstall the package", e);
+          + "; the store is damaged, " + repairHint(dir), e);
     }
+  }
+
+  /** The repair of a damaged package folder {@code packages/NAME/VERSION}, as a command. */
+  private static String repairHint(Path dir) {
+    return "repair it with 'guild install --reinstall " + dir.getParent().getFileName() + "@"
+        + dir.getFileName() + "'";
   }
 
   private static ObjectNode fileListJson(List<FileEntry> files) {
