@@ -324,7 +324,7 @@ public final class PackageManager {
     List<GuildPackage> before = store.installed(name);
     GuildPackage newest = before.stream().max(Comparator.comparing(GuildPackage::version)).orElseThrow();
     Optional<String> label = store.followedLabel(name);
-    VersionConstraint wanted = label.map(l -> VersionConstraint.exactly(labelVersion(name, l)))
+    VersionConstraint wanted = label.map(l -> VersionConstraint.exactly(followedVersion(name, l)))
         .orElse(VersionConstraint.ANY);
     Resolution r = new Resolver(candidates()).resolve(List.of(new Requirement(name, wanted)));
     Candidate top = r.order().stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow();
@@ -334,6 +334,15 @@ public final class PackageManager {
     }
     List<String> fetched = r.order().stream().filter(x -> !x.isInstalled()).map(Candidate::toString).toList();
     return Optional.of(new Step(new PlannedUpgrade(name, newest.version(), top.version(), label, fetched), before, r));
+  }
+
+  private Version followedVersion(PackageName name, String label) {
+    try {
+      return labelVersion(name, label);
+    } catch (GuildException e) {
+      throw new GuildException("cannot upgrade " + name + ", which follows the label '" + label + "': "
+          + e.getMessage() + "; 'guild install " + name + "' stops following it", e);
+    }
   }
 
   /** Searches the mirrors' indexes; see {@link Search#search}. */

@@ -94,6 +94,13 @@ class VersionsTest {
     assertThat(guild("upgrade")).as(err).isZero();
     assertThat(installedVersions()).isEqualTo("convnet@1.0.1");
 
+    // a label removed from the mirror: upgrade says which label and how to stop following it
+    assertThat(guild("label", "remove", "stable", "convnet", "--mirror", mirror, "--key", key)).as(err).isZero();
+    assertThat(guild("upgrade")).isEqualTo(1);
+    assertThat(err).contains("cannot upgrade convnet, which follows the label 'stable'")
+        .contains("'guild install convnet' stops following it");
+    assertThat(installedVersions()).isEqualTo("convnet@1.0.1");
+
     // installing by version stops following the label
     assertThat(guild("install", "convnet@1.0.1")).as(err).isZero();
     assertThat(guild("upgrade")).as(err).isZero();
