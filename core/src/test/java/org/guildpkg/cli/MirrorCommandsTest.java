@@ -76,6 +76,29 @@ class MirrorCommandsTest {
   }
 
   @Test
+  void searchMarksInstalledPackagesWithTheirVersions() throws Exception {
+    Path mirror = tmp.resolve("mirror");
+    for (String[] p : new String[][] {{"alpha", "1.0"}, {"alpha", "1.1"}, {"beta", "2.0"}}) {
+      Path a = TestPackages.simple(tmp.resolve("w"), p[0], p[1], "", p[0] + p[1], tmp.resolve("out"));
+      assertThat(guild("publish", a.toString(), "--mirror", mirror.toUri().toString())).as(err).isZero();
+    }
+    assertThat(guild("mirror", "add", "main", mirror.toUri().toString())).as(err).isZero();
+    assertThat(guild("install", "alpha@1.0")).as(err).isZero();
+
+    assertThat(guild("search")).as(err).isZero();
+    assertThat(out.lines().filter(l -> l.startsWith("alpha")).findFirst().orElseThrow())
+        .contains("1.1").endsWith("package alpha [installed 1.0]");
+    assertThat(out.lines().filter(l -> l.startsWith("beta")).findFirst().orElseThrow())
+        .doesNotContain("installed");
+
+    assertThat(guild("search", "--json")).as(err).isZero();
+    JsonNode hits = new ObjectMapper().readTree(out);
+    assertThat(hits.get(0).get("name").asText()).isEqualTo("alpha");
+    assertThat(hits.get(0).get("installed").toString()).isEqualTo("[\"1.0\"]");
+    assertThat(hits.get(1).get("installed").toString()).isEqualTo("[]");
+  }
+
+  @Test
   void searchWithoutMirrorsSaysHowToAddOne() {
     assertThat(guild("search", "x")).isEqualTo(1);
     assertThat(err).startsWith("guild: no mirrors configured").contains("guild mirror add NAME URL");
