@@ -11,6 +11,7 @@ import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.guildpkg.GuildException;
 import org.guildpkg.GuildPackage;
+import org.guildpkg.io.PathLock;
 import org.guildpkg.mirror.IndexEntry;
 import org.guildpkg.mirror.LoadedIndex;
 import org.guildpkg.mirror.Mirrors;
@@ -187,10 +188,13 @@ public final class PackageManager {
             new ArchiveChecksum(e.size(), e.sha256(), transport.resolve(e.file()).toString()))));
         continue;
       }
-      notes.accept("downloading " + c + " from mirror " + remote.mirror().name());
-      Path archive = downloader.download(transport, e.file(), e.size(), e.sha256(), downloadProgress);
-      notes.accept("installing " + c);
-      out.add(store.install(archive, options));
+      // Held until the store has the package, so that 'guild cache clean' leaves the archive be.
+      try (PathLock.Hold held = downloader.hold(e.file())) {
+        notes.accept("downloading " + c + " from mirror " + remote.mirror().name());
+        Path archive = downloader.download(transport, e.file(), e.size(), e.sha256(), downloadProgress);
+        notes.accept("installing " + c);
+        out.add(store.install(archive, options));
+      }
     }
     return out;
   }
