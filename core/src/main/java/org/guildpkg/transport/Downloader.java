@@ -85,6 +85,7 @@ public final class Downloader {
       Files.createDirectories(cacheDir);
       if (matches(done, size, sha256)) {
         LOG.debug("reusing {}", done);
+        progress.cached(relPath, size);
         return done;
       }
       Files.deleteIfExists(done);

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code guild cache list|clean} against archives really downloaded from an nginx mirror: a clean
+ * {@code guild cache list|clean} against archives really downloaded from an nginx mirror (and a
+ * reinstall from the cache that says "using cached" instead of "downloading"): a clean
  * keeps installed packages' archives, a download's locked archive and, while a build runs, the
  * source cache.
  */
@@ -57,6 +58,11 @@ class CacheCommandTest {
     }
     assertThat(guild("mirror", "add", "web", url)).as(err).isZero();
     assertThat(guild("install", "alpha", "beta")).as(err).isZero();
+    assertThat(err).contains("downloading beta@1.0 from mirror web");
+    assertThat(guild("uninstall", "beta")).as(err).isZero();
+    // The archive is still in the cache: no transfer, and the note says so.
+    assertThat(guild("install", "beta")).as(err).isZero();
+    assertThat(err).contains("using cached beta@1.0").doesNotContain("downloading");
     assertThat(guild("uninstall", "beta")).as(err).isZero();
     HomeLayout layout = HomeLayout.of(tmp.resolve("home"));
     Path downloads = layout.downloadCache();
@@ -79,7 +85,8 @@ class CacheCommandTest {
     }
     assertThat(json.get("bytes").asLong()).isEqualTo(sum)
         .isEqualTo(Files.size(alpha) + Files.size(beta) + Files.size(gamma) + 5000
-            + Files.size(layout.cachedIndex("web")) + Files.size(layout.cachedSearchDigest("web")));
+            + Files.size(layout.cachedIndex("web")) + Files.size(layout.cachedSearchDigest("web"))
+            + Files.size(layout.cachedIndexValidators("web")));
 
     // A download in progress (another thread holds its lock) and a running build.
     PathLock gammaLock = PathLock.of(downloads.resolve("gamma-1.0.pkg.tar.zst.lock"));
