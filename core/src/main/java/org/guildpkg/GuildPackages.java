@@ -60,6 +60,14 @@ public final class GuildPackages {
     return atDefaultHome().load(spec);
   }
 
+  /**
+   * Like {@link #load(String)}, reporting the download and install of anything it installs to
+   * {@code progress}, as DJL's {@code Criteria.optProgress}; see {@link LoadProgress}.
+   */
+  public static GuildPackage load(String spec, LoadProgress progress) {
+    return atDefaultHome().load(spec, progress);
+  }
+
   /** Installs archives or specs into the default home; see {@link GuildHome#install(String...)}. */
   public static List<GuildPackage> install(String... specs) {
     return atDefaultHome().install(specs);
