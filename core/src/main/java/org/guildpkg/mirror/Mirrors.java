@@ -216,6 +216,38 @@ public final class Mirrors {
             + (offline ? "; run once without --offline to fetch the indexes" : ""));
   }
 
+  /**
+   * Asks {@code mirror} (configured or not) for its index now, without the cache and without
+   * writing anything: the index must be there, within its size limit, and (when the mirror has a
+   * key) match its signature. For {@code guild mirror add}, to refuse a mirror that does not
+   * answer.
+   *
+   * @return the mirror's index
+   * @throws GuildException one line saying what failed: unreachable, refused credentials, no
+   *     index, a bad signature or an invalid index
+   */
+  public MirrorIndex check(MirrorSpec mirror) {
+    Transport t = transport(mirror);
+    String url = t.resolve(MirrorIndex.FILE).toString();
+    Optional<byte[]> bytes = getLimited(mirror, t, MirrorIndex.FILE, MirrorIndex.maxBytes(), "GUILD_MAX_INDEX_BYTES");
+    if (bytes.isEmpty()) {
+      throw new GuildException("mirror '" + mirror.name() + "' has no " + MirrorIndex.FILE + " at " + url
+          + " (a wrong URL, or nothing published there yet)");
+    }
+    if (mirror.key().isPresent()) {
+      Optional<byte[]> sig = getLimited(mirror, t, MirrorIndex.SIGNATURE_FILE, MirrorIndex.MAX_SIGNATURE_BYTES, null);
+      if (sig.isEmpty()) {
+        throw new GuildException("mirror '" + mirror.name() + "' has no " + MirrorIndex.SIGNATURE_FILE + " at "
+            + t.resolve(MirrorIndex.SIGNATURE_FILE) + " although a key was given: its index is not signed");
+      }
+      if (!SigningKeys.verify(mirror.key().get(), bytes.get(), sig.get())) {
+        throw new GuildException("the signature of " + url + " does not match the key given for mirror '"
+            + mirror.name() + "' (another key signed it, or the index was changed)");
+      }
+    }
+    return MirrorIndex.parse(bytes.get(), url);
+  }
+
   /** The first mirror (in order) that has any version of {@code name}, with its index. */
   public Optional<LoadedIndex> firstHaving(PackageName name) {
     return indexes().stream().filter(i -> !i.index().versions(name).isEmpty()).findFirst();
