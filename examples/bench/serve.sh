@@ -5,7 +5,7 @@
 #   in-process  SavedModel calls from N threads (InProcessPredict)
 #   gRPC        TensorFlow Serving's Predict, N calls in flight on one connection (GrpcLoad, async)
 #   REST        wrk with N connections
-# Every run warms up first (WARMUP seconds, default 20: the gRPC path is thousands of methods the
+# Every run warms up first (WARMUP seconds, default 60: the gRPC path is thousands of methods the
 # JIT compiles, and on a busy machine that takes tens of seconds). Then REST at 64 connections
 # again with 64 slow clients held open beside wrk (SlowClients: partial request lines and headers,
 # stalled chunked bodies, TLS hellos, Expect: 100-continue without a body), against the same run
@@ -16,11 +16,11 @@
 # Not a test; the machine's other load shows in the figures (the load average is printed), and the
 # load generators share the CPU with the server: their share is in the client_cores column.
 # Needs wrk and Debian's Fashion-MNIST (dataset-fashion-mnist).
-# Usage: examples/bench/serve.sh [SECONDS per run, default 5] [CONVNET] [WARMUP seconds, default 20]
+# Usage: examples/bench/serve.sh [SECONDS per run, default 5] [CONVNET] [WARMUP seconds, default 60]
 source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/prelude.sh"
 secs="${1:-5}"
 convnet="${2:-}"
-warmup="${3:-20}"
+warmup="${3:-60}"
 conns=(1 8 64)
 half_plus_two="$root/testdata/tf-serving/saved_model_half_plus_two_cpu/00000123"
 images="$FASHION_MNIST/t10k-images-idx3-ubyte.gz"
