@@ -4,8 +4,10 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.guildpkg.tf.model.TensorSpec;
 import org.tensorflow.proto.DataType;
@@ -20,10 +22,10 @@ import org.tensorflow.proto.DataType;
  * dense, for float, double, int32, uint8 and int64 inputs, that fit the dtype without loss.
  * Anything else (other keys, strings, booleans, null, {@code b64}, NaN and Infinity, empty or
  * ragged lists, a number the dtype does not hold, a body over {@link #MAX_BODY} bytes, malformed
- * JSON) answers {@code null}, and the caller takes {@link JsonTensors}' tree path, which gives every error
- * message. So the two paths give the same tensors wherever this one answers; numbers convert as the
- * tree path converts them (a decimal to the nearest double, then to float; {@code -0.0} as
- * {@code 0.0}, as the tree's exact decimals have no negative zero).
+ * JSON) answers {@code null}, and the caller takes {@link JsonTensors}' tree path, which gives
+ * every error message. So the two paths give the same tensors wherever this one answers; numbers
+ * convert as the tree path converts them (a decimal to the nearest double, then to float;
+ * {@code -0.0} as {@code 0.0}, as the tree's exact decimals have no negative zero).
  */
 final class FastPredict {
   /** Larger bodies take the tree path, whose memory per byte of body is bounded and tested. */
@@ -32,6 +34,8 @@ final class FastPredict {
   private static final long MAX_EXACT_FLOAT = (1L << 24) - 1;
   /** Float64 holds integers up to 2^53 exactly. */
   private static final long MAX_EXACT_DOUBLE = (1L << 53) - 1;
+  /** Values per block of a column. */
+  private static final int BLOCK = 8192;
 
   private FastPredict() {}
 
@@ -198,7 +202,9 @@ final class FastPredict {
    * exactly), with what the dtype checks need, and the dense shape of one item.
    */
   static final class Column {
-    private double[] values = new double[16];
+    /** The values in blocks of {@link #BLOCK} (so growing copies nothing), the last one partly. */
+    private final List<double[]> blocks = new ArrayList<>();
+    private double[] last = new double[16];
     private int n;
     private boolean floats;
     private long minInt;
@@ -265,10 +271,15 @@ final class FastPredict {
       } else {
         return false;
       }
-      if (n == values.length) {
-        values = Arrays.copyOf(values, n + (n >> 1) + 16);
+      int at = n % BLOCK;
+      if (at == 0 && n > 0) {
+        blocks.add(last);
+        last = new double[BLOCK];
+      } else if (at == last.length) {
+        last = Arrays.copyOf(last, Math.min(BLOCK, at * 4)); // small columns stay small
       }
-      values[n++] = d;
+      last[at] = d;
+      n++;
       return true;
     }
 
@@ -305,11 +316,11 @@ final class FastPredict {
           }
           float[] a = new float[n];
           for (int i = 0; i < n; i++) {
-            a[i] = (float) values[i];
+            a[i] = (float) at(i);
           }
           data = a;
         }
-        case DT_DOUBLE -> data = Arrays.copyOf(values, n);
+        case DT_DOUBLE -> data = values();
         case DT_INT32, DT_UINT8 -> {
           long lo = dtype == DataType.DT_UINT8 ? 0 : Integer.MIN_VALUE;
           long hi = dtype == DataType.DT_UINT8 ? 255 : Integer.MAX_VALUE;
@@ -318,7 +329,7 @@ final class FastPredict {
           }
           int[] a = new int[n];
           for (int i = 0; i < n; i++) {
-            a[i] = (int) values[i];
+            a[i] = (int) at(i);
           }
           data = a;
         }
@@ -328,7 +339,7 @@ final class FastPredict {
           }
           long[] a = new long[n];
           for (int i = 0; i < n; i++) {
-            a[i] = (long) values[i];
+            a[i] = (long) at(i);
           }
           data = a;
         }
@@ -337,6 +348,24 @@ final class FastPredict {
         }
       }
       return new HostTensor(dtype, shape, data);
+    }
+
+    /** Value i. */
+    private double at(int i) {
+      int b = i / BLOCK;
+      return b < blocks.size() ? blocks.get(b)[i % BLOCK] : last[i % BLOCK];
+    }
+
+    /** The values in one array. */
+    private double[] values() {
+      double[] all = new double[n];
+      int at = 0;
+      for (double[] b : blocks) {
+        System.arraycopy(b, 0, all, at, BLOCK);
+        at += BLOCK;
+      }
+      System.arraycopy(last, 0, all, at, n - at);
+      return all;
     }
   }
 }

@@ -242,6 +242,18 @@ class FastPredictTest {
       assertNotNull(fast, s);
       assertSame(tree(api, body, inputs), fast, s);
     }
+    StringBuilder big = new StringBuilder("{\"inputs\": [[0.5");
+    for (int i = 1; i < 30_000; i++) {
+      big.append(i % 3 == 0 ? "]," : ",").append(i % 3 == 0 ? "[" : "").append(i * 0.25 - 7);
+    }
+    byte[] many = big.append("]]}").toString().getBytes(StandardCharsets.UTF_8);
+    for (DataType t : List.of(DataType.DT_DOUBLE, DataType.DT_FLOAT)) {
+      Map<String, TensorSpec> x = spec(t, "x");
+      Map<String, HostTensor> blocks = fast(api, many, x);
+      assertNotNull(blocks, "30,000 values over several blocks");
+      assertSame(tree(api, many, x), blocks, "30,000 values as " + t);
+      assertArrayEquals(new long[] {10_000, 3}, blocks.get("x").shape());
+    }
     HostTensor img = fast(api, ("{\"instances\": [{\"image\": " + image + "}]}")
         .getBytes(StandardCharsets.UTF_8), spec(DataType.DT_FLOAT, "image")).get("image");
     assertArrayEquals(new long[] {1, 28, 28}, img.shape());
