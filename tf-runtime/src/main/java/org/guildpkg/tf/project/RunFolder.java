@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.guildpkg.GuildException;
+import org.guildpkg.io.PathLock;
 import org.guildpkg.tf.author.Flags;
 
 /**
@@ -25,6 +26,7 @@ import org.guildpkg.tf.author.Flags;
  * {@code metrics.json}. Every JSON file is replaced atomically.
  */
 public final class RunFolder {
+  private static final String LOCK = ".lock";
   public static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private final String id;
@@ -119,6 +121,40 @@ public final class RunFolder {
   /** True once the run has exported its final model. */
   public boolean completed() {
     return Files.isRegularFile(model().resolve("saved_model.pb"));
+  }
+
+  /**
+   * Takes the run's lock ({@code .lock}), which a process holds while it trains the run; the OS
+   * drops it when that process dies, however it dies.
+   */
+  public PathLock.Hold lock() {
+    return PathLock.of(path.resolve(LOCK)).hold();
+  }
+
+  /** The run's lock when no other process or thread holds it. */
+  public Optional<PathLock.Hold> tryLock() {
+    PathLock l = PathLock.of(path.resolve(LOCK));
+    if (!l.tryAcquire()) {
+      return Optional.empty();
+    }
+    return Optional.of(l::release);
+  }
+
+  /** True while a process trains this run (holds its lock). */
+  public boolean training() {
+    Optional<PathLock.Hold> h = tryLock();
+    h.ifPresent(PathLock.Hold::close);
+    return h.isEmpty();
+  }
+
+  /**
+   * The run's status: {@code running}, {@code completed}, {@code terminated} (stopped on request,
+   * with a checkpoint at its last step) or {@code failed} (an error, or a process that died without
+   * a word: {@code run.json} says running but nobody holds the lock).
+   */
+  public String status() {
+    String s = info().path("status").asText("failed");
+    return s.equals("running") && !training() ? "failed" : s;
   }
 
   /** {@code run.json}: source, dataset, batch size, steps, seed, status. */

@@ -11,8 +11,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.BooleanSupplier;
 import org.guildpkg.GuildException;
 import org.guildpkg.io.FileOps;
+import org.guildpkg.io.PathLock;
 import org.guildpkg.tf.author.FlagSpec;
 import org.guildpkg.tf.author.FlagType;
 import org.guildpkg.tf.author.Flags;
@@ -88,6 +90,18 @@ public final class TrainingJob {
    * @param listeners told of each step; the run's TensorBoard writer is added
    */
   public static RunFolder start(Request req, List<TrainingListener> listeners) {
+    return start(req, listeners, () -> false);
+  }
+
+  /**
+   * Starts a new run and trains it to the end, or until {@code stop} answers true: then the run
+   * gets a checkpoint at the step it reached and the status {@code terminated}, and {@link
+   * #resume} continues it as if it had never stopped.
+   *
+   * @param listeners told of each step; the run's TensorBoard writer is added
+   * @param stop asked before each step (from the training thread)
+   */
+  public static RunFolder start(Request req, List<TrainingListener> listeners, BooleanSupplier stop) {
     Flags flags;
     ModelDescriptor descriptor = null;
     if (req.project().isPresent()) {
@@ -118,6 +132,8 @@ public final class TrainingJob {
       // Only now, with the model built and the trainer set up, make the run folder; a failure
       // before its first checkpoint removes it, so no half run is left behind.
       RunFolder run = RunFolder.create(req.runsDir());
+      // Held while this JVM trains the run: 'guild runs rm' refuses it, 'runs list' says running.
+      PathLock.Hold lock = run.lock();
       ObjectNode info = JsonNodeFactory.instance.objectNode();
       try {
         run.writeFlags(flags);
@@ -148,9 +164,12 @@ public final class TrainingJob {
         } catch (java.io.IOException suppressed) {
           e.addSuppressed(suppressed);
         }
+        lock.close();
         throw e;
       }
-      return finish(run, model, trainer, info, listeners);
+      try (lock) {
+        return finish(run, model, trainer, info, listeners, stop);
+      }
     }
   }
 
@@ -161,10 +180,30 @@ public final class TrainingJob {
    */
   public static RunFolder resume(
       Path runsDir, String id, ExampleSource train, List<TrainingListener> listeners) {
+    return resume(runsDir, id, train, listeners, () -> false);
+  }
+
+  /**
+   * Continues run {@code id} like {@link #resume(Path, String, ExampleSource, List)}, stopping
+   * early as {@link #start(Request, List, BooleanSupplier)} does.
+   *
+   * @throws GuildException when the run has finished, has no checkpoint or is being trained
+   */
+  public static RunFolder resume(
+      Path runsDir, String id, ExampleSource train, List<TrainingListener> listeners,
+      BooleanSupplier stop) {
     RunFolder run = RunFolder.open(runsDir, id);
     if (run.completed()) {
       throw new GuildException(run + " has finished already; start a new run with 'guild train'");
     }
+    try (PathLock.Hold lock = run.tryLock().orElseThrow(() -> new GuildException(
+        run + " is being trained by another process; wait for it or stop it first"))) {
+      return resumeLocked(run, train, listeners, stop);
+    }
+  }
+
+  private static RunFolder resumeLocked(
+      RunFolder run, ExampleSource train, List<TrainingListener> listeners, BooleanSupplier stop) {
     Trainer.Checkpoint c = Trainer.latestCheckpoint(run.checkpoints()).orElseThrow(() ->
         new GuildException(run + " has no checkpoint to resume from; start a new run"));
     ObjectNode info = run.info();
@@ -177,14 +216,15 @@ public final class TrainingJob {
           .checkpoints(run.checkpoints(), info.path("checkpoint_every").asLong(DEFAULT_CHECKPOINT_EVERY));
       info.put("status", "running");
       info.put("resumed_from", c.step());
+      info.remove(List.of("error", "terminated"));
       run.writeInfo(info);
-      return finish(run, model, trainer, info, listeners);
+      return finish(run, model, trainer, info, listeners, stop);
     }
   }
 
   private static RunFolder finish(
       RunFolder run, TrainableModel model, Trainer trainer, ObjectNode info,
-      List<TrainingListener> listeners) {
+      List<TrainingListener> listeners, BooleanSupplier stop) {
     List<TrainingListener> all = new ArrayList<>(listeners);
     try (TensorBoardEvents events = TensorBoardEvents.create(run.path())) {
       all.add(events);
@@ -196,12 +236,33 @@ public final class TrainingJob {
         }
       });
       all.forEach(trainer::listener);
-      TrainingSummary s = trainer.train();
-      model.export(run.model());
+      TrainingSummary s;
+      try {
+        s = trainer.stopWhen(stop).train();
+      } catch (RuntimeException e) {
+        info.put("status", "failed");
+        info.put("error", GuildException.reason(e));
+        info.put("finished", Instant.now().toString());
+        run.writeInfo(info);
+        throw e;
+      }
       ObjectNode m = JsonNodeFactory.instance.objectNode();
       m.put("steps", s.steps());
-      m.put("train_loss", s.meanLoss());
-      m.put("examples_per_second", Math.round(s.examplesPerSecond() * 10) / 10.0);
+      if (s.steps() > s.firstStep()) {
+        m.put("train_loss", s.meanLoss());
+        m.put("examples_per_second", Math.round(s.examplesPerSecond() * 10) / 10.0);
+      }
+      if (s.steps() < trainer.totalSteps()) {
+        // Stopped on request: keep every step done, so that a resume loses nothing.
+        trainer.checkpoint(s.steps());
+        run.mergeMetrics(m);
+        info.put("steps", s.steps());
+        info.put("status", "terminated");
+        info.put("terminated", Instant.now().toString());
+        run.writeInfo(info);
+        return run;
+      }
+      model.export(run.model());
       run.mergeMetrics(m);
       info.put("steps", s.steps());
       info.put("status", "completed");
