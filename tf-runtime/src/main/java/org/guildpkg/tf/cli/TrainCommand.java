@@ -86,6 +86,9 @@ public final class TrainCommand implements Callable<Integer> {
     List<TrainingListener> listeners = parent.quiet()
         ? List.of() : List.of(new ProgressPrinter(parent.err(), parent.progressOnTerminal()));
     RunFolder run;
+    // From here on, Ctrl-C or SIGTERM stops at a step boundary with a checkpoint.
+    StopOnSignal stop = StopOnSignal.install(parent.err());
+    try (stop) {
     if (resume != null) {
       if (model != null || budget != null || !flags.isEmpty()) {
         throw new GuildException("--resume continues a run as it was: drop --model, --flag, --epochs and --steps");
@@ -94,7 +97,7 @@ public final class TrainCommand implements Callable<Integer> {
       String spec = dataset != null ? dataset : Datasets.specOf(r);
       Datasets.Resolved ds = Datasets.resolve(spec, parent.home(), parent.offline());
       parent.err().println("resuming " + r + " on " + ds.ref());
-      run = TrainingJob.resume(Projects.runs(dir), resume, ds.split("train"), listeners);
+      run = TrainingJob.resume(Projects.runs(dir), resume, ds.split("train"), listeners, stop);
     } else {
       Optional<Path> code = Optional.empty();
       Optional<Path> base = Optional.empty();
@@ -137,7 +140,14 @@ public final class TrainCommand implements Callable<Integer> {
               budget != null && budget.steps != null ? OptionalLong.of(budget.steps) : OptionalLong.empty(),
               budget != null && budget.epochs != null ? OptionalLong.of(budget.epochs) : OptionalLong.empty(),
               checkpointEvery),
-          listeners);
+          listeners, stop);
+    }
+    }
+    if (stop.getAsBoolean() && run.info().path("status").asText().equals("terminated")) {
+      parent.err().println("run " + run.id() + " terminated at step " + run.info().path("steps").asLong()
+          + ", checkpoint saved; resume with: " + resumeCommand(dir, run.id()));
+      parent.err().flush();
+      return stop.exitStatus();
     }
     ObjectNode m = run.metrics();
     if (json) {
@@ -153,5 +163,22 @@ public final class TrainCommand implements Callable<Integer> {
         run.id(), m.path("steps").asLong(), m.path("train_loss").asDouble(),
         m.path("examples_per_second").asDouble(), dir.relativize(run.model())));
     return 0;
+  }
+
+  /** The command that resumes run {@code id} of the project in {@code dir}, as a shell takes it. */
+  private String resumeCommand(Path dir, String id) {
+    StringBuilder b = new StringBuilder("guild");
+    if (!parent.home().equals(GuildPackages.defaultHome().toAbsolutePath())) {
+      b.append(" --home ").append(shellWord(parent.home().toString()));
+    }
+    b.append(" train");
+    if (!dir.equals(Path.of("").toAbsolutePath().normalize())) {
+      b.append(" -C ").append(shellWord(dir.toString()));
+    }
+    return b.append(" --resume ").append(id).toString();
+  }
+
+  private static String shellWord(String s) {
+    return s.matches("[A-Za-z0-9_./:=@+-]+") ? s : "'" + s.replace("'", "'\\''") + "'";
   }
 }
