@@ -243,6 +243,11 @@ public final class Trainer {
     return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
   }
 
+  /** The complete checkpoints in {@code dir}, oldest first. */
+  public static List<Checkpoint> allCheckpoints(Path dir) {
+    return list(dir);
+  }
+
   private static List<Checkpoint> list(Path dir) {
     if (!Files.isDirectory(dir)) {
       return List.of();
