@@ -102,6 +102,36 @@ public final class TrainingJob {
    * @param stop asked before each step (from the training thread)
    */
   public static RunFolder start(Request req, List<TrainingListener> listeners, BooleanSupplier stop) {
+    return start(req, listeners, new Extras(stop, Optional.empty(), Optional.empty(), DEFAULT_CHECKPOINT_EVERY));
+  }
+
+  /**
+   * What a run may have beyond its {@link Request}.
+   *
+   * @param stop asked before each step (from the training thread); true stops the run with a
+   *     checkpoint and the status {@code terminated}
+   * @param data which examples the run trains on and holds out, recorded in run.json for resume
+   * @param validation the held-out examples, evaluated every {@code validateEvery} steps and at
+   *     the end: {@code val_loss} and {@code val_accuracy} in metrics.json and in TensorBoard
+   *     ({@code validation/} beside the training events, tags {@code loss} and {@code accuracy})
+   * @param validateEvery steps between validations
+   */
+  public record Extras(
+      BooleanSupplier stop, Optional<DataSelection> data, Optional<ExampleSource> validation, long validateEvery) {
+    /** Checks the interval. */
+    public Extras {
+      if (validateEvery < 1) {
+        throw new GuildException("the validation interval must be at least 1 step, not " + validateEvery);
+      }
+    }
+  }
+
+  /**
+   * Starts a new run as {@link #start(Request, List)}, with {@link Extras}.
+   *
+   * @param listeners told of each step; the run's TensorBoard writer is added
+   */
+  public static RunFolder start(Request req, List<TrainingListener> listeners, Extras extras) {
     Flags flags;
     ModelDescriptor descriptor = null;
     if (req.project().isPresent()) {
@@ -154,6 +184,10 @@ public final class TrainingJob {
         info.put("total_steps", trainer.totalSteps());
         info.put("steps", 0);
         info.put("checkpoint_every", req.checkpointEvery());
+        extras.data().ifPresent(d -> info.set("data", d.toJson()));
+        if (extras.validation().isPresent()) {
+          info.put("validate_every", extras.validateEvery());
+        }
         run.writeInfo(info);
         trainer.checkpoints(run.checkpoints(), req.checkpointEvery());
         // Step 0 too, so that every run can resume without its source code.
@@ -168,7 +202,7 @@ public final class TrainingJob {
         throw e;
       }
       try (lock) {
-        return finish(run, model, trainer, info, listeners, stop);
+        return finish(run, model, trainer, info, listeners, extras);
       }
     }
   }
@@ -192,18 +226,30 @@ public final class TrainingJob {
   public static RunFolder resume(
       Path runsDir, String id, ExampleSource train, List<TrainingListener> listeners,
       BooleanSupplier stop) {
+    return resume(runsDir, id, train, listeners,
+        new Extras(stop, Optional.empty(), Optional.empty(), DEFAULT_CHECKPOINT_EVERY));
+  }
+
+  /**
+   * Continues run {@code id} like {@link #resume(Path, String, ExampleSource, List)}, with {@link
+   * Extras} ({@code data} is ignored: the run keeps the selection it recorded).
+   *
+   * @throws GuildException when the run has finished, has no checkpoint or is being trained
+   */
+  public static RunFolder resume(
+      Path runsDir, String id, ExampleSource train, List<TrainingListener> listeners, Extras extras) {
     RunFolder run = RunFolder.open(runsDir, id);
     if (run.completed()) {
       throw new GuildException(run + " has finished already; start a new run with 'guild train'");
     }
     try (PathLock.Hold lock = run.tryLock().orElseThrow(() -> new GuildException(
         run + " is being trained by another process; wait for it or stop it first"))) {
-      return resumeLocked(run, train, listeners, stop);
+      return resumeLocked(run, train, listeners, extras);
     }
   }
 
   private static RunFolder resumeLocked(
-      RunFolder run, ExampleSource train, List<TrainingListener> listeners, BooleanSupplier stop) {
+      RunFolder run, ExampleSource train, List<TrainingListener> listeners, Extras extras) {
     Trainer.Checkpoint c = Trainer.latestCheckpoint(run.checkpoints()).orElseThrow(() ->
         new GuildException(run + " has no checkpoint to resume from; start a new run"));
     ObjectNode info = run.info();
@@ -218,15 +264,21 @@ public final class TrainingJob {
       info.put("resumed_from", c.step());
       info.remove(List.of("error", "terminated"));
       run.writeInfo(info);
-      return finish(run, model, trainer, info, listeners, stop);
+      return finish(run, model, trainer, info, listeners, extras);
     }
   }
 
   private static RunFolder finish(
       RunFolder run, TrainableModel model, Trainer trainer, ObjectNode info,
-      List<TrainingListener> listeners, BooleanSupplier stop) {
+      List<TrainingListener> listeners, Extras extras) {
     List<TrainingListener> all = new ArrayList<>(listeners);
-    try (TensorBoardEvents events = TensorBoardEvents.create(run.path())) {
+    try (TensorBoardEvents events = TensorBoardEvents.create(run.path());
+        Validator validator = extras.validation().isEmpty() ? null
+            : new Validator(run, model, extras.validation().get(), extras.validateEvery(), trainer.totalSteps(),
+                listeners)) {
+      if (validator != null) {
+        all.add(validator);
+      }
       all.add(events);
       all.add(new TrainingListener() {
         @Override
@@ -238,7 +290,7 @@ public final class TrainingJob {
       all.forEach(trainer::listener);
       TrainingSummary s;
       try {
-        s = trainer.stopWhen(stop).train();
+        s = trainer.stopWhen(extras.stop()).train();
       } catch (RuntimeException e) {
         info.put("status", "failed");
         info.put("error", GuildException.reason(e));
@@ -261,6 +313,9 @@ public final class TrainingJob {
         info.put("terminated", Instant.now().toString());
         run.writeInfo(info);
         return run;
+      }
+      if (validator != null) {
+        validator.validate(s.steps());
       }
       model.export(run.model());
       run.mergeMetrics(m);
