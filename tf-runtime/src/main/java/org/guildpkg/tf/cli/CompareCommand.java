@@ -61,7 +61,8 @@ public final class CompareCommand implements Callable<Integer> {
     for (ObjectNode r : runs) {
       r.path("flags").fieldNames().forEachRemaining(flags::add);
       r.path("metrics").fields().forEachRemaining(e -> {
-        if (e.getValue().isValueNode()) { // not the confusion matrix or per-class tables
+        // Not the confusion matrix or per-class tables; steps has its own column.
+        if (e.getValue().isValueNode() && !e.getKey().equals("steps")) {
           metrics.add(e.getKey());
         }
       });

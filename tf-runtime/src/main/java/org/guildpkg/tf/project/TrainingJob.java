@@ -268,6 +268,20 @@ public final class TrainingJob {
     }
   }
 
+  /**
+   * The mean loss of the run's last (up to) 100 steps, read back from its TensorBoard events so
+   * that a resumed run counts the steps before its resume too, as a run that never stopped does.
+   */
+  private static double meanRecentLoss(RunFolder run, TensorBoardEvents events, TrainingSummary s) {
+    events.flush();
+    var losses = TensorBoardEvents.scalars(run.path(), "loss").headMap(s.steps() + 1)
+        .tailMap(Math.max(1, s.steps() - 99));
+    if (losses.size() < Math.min(100, s.steps())) {
+      return s.meanLoss(); // event files removed by hand: this call's steps are what there is
+    }
+    return losses.values().stream().mapToDouble(Float::doubleValue).average().orElse(s.meanLoss());
+  }
+
   private static RunFolder finish(
       RunFolder run, TrainableModel model, Trainer trainer, ObjectNode info,
       List<TrainingListener> listeners, Extras extras) {
@@ -301,7 +315,7 @@ public final class TrainingJob {
       ObjectNode m = JsonNodeFactory.instance.objectNode();
       m.put("steps", s.steps());
       if (s.steps() > s.firstStep()) {
-        m.put("train_loss", s.meanLoss());
+        m.put("train_loss", meanRecentLoss(run, events, s));
         m.put("examples_per_second", Math.round(s.examplesPerSecond() * 10) / 10.0);
       }
       if (s.steps() < trainer.totalSteps()) {

@@ -82,6 +82,9 @@ class TrainInterruptTest {
     for (long step = stopped.step() + 1; step <= STEPS; step++) {
       assertThat(actual.get(step)).as("loss at step %d after the resume", step).isEqualTo(expected.get(step));
     }
+    // The run's train loss (mean of its last steps) counts the steps before the resume too.
+    assertThat(run.metrics().path("train_loss").asDouble())
+        .isEqualTo(RunFolder.open(project.resolve("runs"), "1").metrics().path("train_loss").asDouble());
   }
 
   @Test
