@@ -100,9 +100,6 @@ public final class TrainCommand implements Callable<Integer> {
     List<TrainingListener> listeners = parent.quiet()
         ? List.of() : List.of(new ProgressPrinter(parent.err(), parent.progressOnTerminal()));
     RunFolder run;
-    // From here on, Ctrl-C or SIGTERM stops at a step boundary with a checkpoint.
-    StopOnSignal stop = StopOnSignal.install(parent.err());
-    try (stop) {
     if (resume != null) {
       if (model != null || budget != null || !flags.isEmpty() || !split.equals("train") || validation != null
           || validateEvery != null) {
@@ -115,9 +112,9 @@ public final class TrainCommand implements Callable<Integer> {
       parent.err().println("resuming " + r + " on " + ds.ref());
       // The examples the run trained on and held out, as it recorded them.
       DataSelection.Chosen data = DataSelection.fromJson(r.info().get("data")).choose(ds);
-      run = TrainingJob.resume(Projects.runs(dir), resume, data.train(), listeners, new TrainingJob.Extras(
-          stop, Optional.empty(), data.validation().map(v -> v),
-          r.info().path("validate_every").asLong(r.info().path("checkpoint_every").asLong(checkpointEvery))));
+      long every = r.info().path("validate_every").asLong(r.info().path("checkpoint_every").asLong(checkpointEvery));
+      run = stoppable(stop -> TrainingJob.resume(Projects.runs(dir), resume, data.train(), listeners,
+          new TrainingJob.Extras(stop, Optional.empty(), data.validation().map(v -> v), every)));
     } else {
       Optional<Path> code = Optional.empty();
       Optional<Path> base = Optional.empty();
@@ -160,21 +157,21 @@ public final class TrainCommand implements Callable<Integer> {
       ExampleSource train = data.train();
       parent.err().println("training " + source + " on " + ds.ref() + " (" + train.size() + " examples"
           + data.validation().map(v -> ", " + v.size() + " held out for validation").orElse("") + ")");
-      run = TrainingJob.start(
+      TrainingJob.Request request =
           new TrainingJob.Request(
               Projects.runs(dir), code, base, source, baseFlags, ds.ref(), ds.spec(), train, flags,
               budget != null && budget.steps != null ? OptionalLong.of(budget.steps) : OptionalLong.empty(),
               budget != null && budget.epochs != null ? OptionalLong.of(budget.epochs) : OptionalLong.empty(),
-              checkpointEvery),
-          listeners, new TrainingJob.Extras(stop, Optional.of(selection), data.validation().map(v -> v),
-              validateEvery != null ? validateEvery : checkpointEvery));
+              checkpointEvery);
+      long every = validateEvery != null ? validateEvery : checkpointEvery;
+      run = stoppable(stop -> TrainingJob.start(request, listeners,
+          new TrainingJob.Extras(stop, Optional.of(selection), data.validation().map(v -> v), every)));
     }
-    }
-    if (stop.getAsBoolean() && run.info().path("status").asText().equals("terminated")) {
+    if (stopped.getAsBoolean() && run.info().path("status").asText().equals("terminated")) {
       parent.err().println("run " + run.id() + " terminated at step " + run.info().path("steps").asLong()
           + ", checkpoint saved; resume with: " + resumeCommand(dir, run.id()));
       parent.err().flush();
-      return stop.exitStatus();
+      return stopped.exitStatus();
     }
     ObjectNode m = run.metrics();
     if (json) {
@@ -193,6 +190,20 @@ public final class TrainCommand implements Callable<Integer> {
             m.path("val_loss").asDouble(), m.path("val_accuracy").asDouble()) : "",
         dir.relativize(run.model())));
     return 0;
+  }
+
+  /** The signal handler of the training call, once it ran. */
+  private StopOnSignal stopped;
+
+  /**
+   * Runs a training call with Ctrl-C and SIGTERM turned into a stop at the next step boundary
+   * with a checkpoint (only while it trains: loading the dataset stops as usual).
+   */
+  private RunFolder stoppable(java.util.function.Function<StopOnSignal, RunFolder> job) {
+    try (StopOnSignal stop = StopOnSignal.install(parent.err())) {
+      stopped = stop;
+      return job.apply(stop);
+    }
   }
 
   /** The command that resumes run {@code id} of the project in {@code dir}, as a shell takes it. */
