@@ -20,6 +20,7 @@ import org.guildpkg.tf.project.RunFolder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.ParentCommand;
 
 /**
@@ -38,7 +39,7 @@ public final class RunsCommand implements Callable<Integer> {
 
   @ParentCommand GuildCli parent;
 
-  @Option(names = {"-C", "--project"}, paramLabel = "DIR", defaultValue = ".",
+  @Option(names = {"-C", "--project"}, paramLabel = "DIR", defaultValue = ".", scope = ScopeType.INHERIT,
       description = "The project folder holding runs/ (default: the current folder).")
   Path project;
 
@@ -150,16 +151,12 @@ public final class RunsCommand implements Callable<Integer> {
   static final class ListRuns implements Callable<Integer> {
     @ParentCommand RunsCommand runs;
 
-    @Option(names = {"-C", "--project"}, paramLabel = "DIR",
-        description = "The project folder holding runs/ (default: the current folder).")
-    Path project;
-
     @Option(names = "--json", description = "Print a JSON array of runs (as 'runs info --json' each) instead of a table.")
     boolean json;
 
     @Override
     public Integer call() {
-      return list(runs.parent, project != null ? project : runs.project, json || runs.json);
+      return list(runs.parent, runs.project, json || runs.json);
     }
   }
 
@@ -172,16 +169,12 @@ public final class RunsCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "RUN", description = "The run ID.")
     String id;
 
-    @Option(names = {"-C", "--project"}, paramLabel = "DIR",
-        description = "The project folder holding runs/ (default: the current folder).")
-    Path project;
-
     @Option(names = "--json", description = "Print the run as a JSON object instead of lines.")
     boolean json;
 
     @Override
     public Integer call() {
-      Path dir = project != null ? project : runs.project;
+      Path dir = runs.project;
       ObjectNode r = RunFolder.open(runsDir(dir), id).describe();
       GuildCli cli = runs.parent;
       if (json) {
@@ -237,13 +230,9 @@ public final class RunsCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "RUN", description = "The run IDs.")
     List<String> ids;
 
-    @Option(names = {"-C", "--project"}, paramLabel = "DIR",
-        description = "The project folder holding runs/ (default: the current folder).")
-    Path project;
-
     @Override
     public Integer call() {
-      Path dir = project != null ? project : runs.project;
+      Path dir = runs.project;
       // Every ID is checked before any run goes: a typo removes nothing.
       List<RunFolder> all = runs(runsDir(dir), ids);
       Set<String> busy = new LinkedHashSet<>();

@@ -17,12 +17,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.guildpkg.cli.CliRun;
-import org.guildpkg.tf.data.IdxConverter;
-import org.guildpkg.tf.data.TFRecordCompression;
 import org.guildpkg.tf.data.TFRecordReader;
 import org.guildpkg.tf.project.RunFolder;
 import org.guildpkg.tf.testsupport.FashionMnistFiles;
-import org.guildpkg.tf.train.InputSpec;
 import org.guildpkg.tf.train.Trainer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -46,12 +43,7 @@ class TrainInterruptTest {
 
   @BeforeAll
   static void fashionMnistAsADatasetFolder() throws Exception {
-    dataset = shared.resolve("fashion-mnist");
-    Files.createDirectories(dataset);
-    Files.writeString(dataset.resolve("dataset.json"),
-        "{\"classes\": " + RunFolder.JSON.writeValueAsString(InputSpec.fashionMnist().classes()) + "}");
-    IdxConverter.convert(FashionMnistFiles.TRAIN_IMAGES, FashionMnistFiles.TRAIN_LABELS, dataset, "train", 1,
-        TFRecordCompression.NONE);
+    dataset = FashionMnistFiles.datasetFolder(shared.resolve("fashion-mnist"), false);
     home = shared.resolve("home");
   }
 

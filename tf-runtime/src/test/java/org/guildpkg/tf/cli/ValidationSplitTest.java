@@ -9,18 +9,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.guildpkg.cli.CliRun;
-import org.guildpkg.tf.data.IdxConverter;
-import org.guildpkg.tf.data.TFRecordCompression;
-import org.guildpkg.tf.data.TFRecordReader;
 import org.guildpkg.tf.project.RunFolder;
 import org.guildpkg.tf.testsupport.FashionMnistFiles;
-import org.guildpkg.tf.train.InputSpec;
+import org.guildpkg.tf.train.TensorBoardEvents;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.tensorflow.proto.Event;
 
 /**
  * {@code guild train --validation} and {@code --split} slices on real Fashion-MNIST: held-out
@@ -34,14 +29,7 @@ class ValidationSplitTest {
 
   @BeforeAll
   static void softmaxProjectAndFashionMnistFolder() throws Exception {
-    dataset = shared.resolve("fashion-mnist");
-    Files.createDirectories(dataset);
-    Files.writeString(dataset.resolve("dataset.json"),
-        "{\"classes\": " + RunFolder.JSON.writeValueAsString(InputSpec.fashionMnist().classes()) + "}");
-    IdxConverter.convert(FashionMnistFiles.TRAIN_IMAGES, FashionMnistFiles.TRAIN_LABELS, dataset, "train", 1,
-        TFRecordCompression.NONE);
-    IdxConverter.convert(FashionMnistFiles.TEST_IMAGES, FashionMnistFiles.TEST_LABELS, dataset, "test", 1,
-        TFRecordCompression.NONE);
+    dataset = FashionMnistFiles.datasetFolder(shared.resolve("fashion-mnist"), true);
     home = shared.resolve("home");
     project = shared.resolve("p");
     CliRun init = guild(home, "init", "--template", InitCommandTest.template("fashion-mnist-softmax-src"), project.toString());
@@ -119,18 +107,7 @@ class ValidationSplitTest {
     assertThat(RunFolder.ids(project.resolve("runs"))).isEqualTo(before);
   }
 
-  static Map<Long, Float> scalars(Path dir, String tag) throws Exception {
-    Map<Long, Float> out = new TreeMap<>();
-    try (var files = Files.list(dir)) {
-      for (Path f : files.filter(p -> p.getFileName().toString().startsWith("events.out.tfevents.")).toList()) {
-        for (byte[] rec : TFRecordReader.readAll(f)) {
-          Event e = Event.parseFrom(rec);
-          if (e.hasSummary() && e.getSummary().getValue(0).getTag().equals(tag)) {
-            out.put(e.getStep(), e.getSummary().getValue(0).getSimpleValue());
-          }
-        }
-      }
-    }
-    return out;
+  private static Map<Long, Float> scalars(Path dir, String tag) {
+    return TensorBoardEvents.scalars(dir, tag);
   }
 }
