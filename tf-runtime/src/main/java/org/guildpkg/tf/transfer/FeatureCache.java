@@ -29,10 +29,11 @@ import org.slf4j.LoggerFactory;
  * split as computed by one parent model, kept on disk so that a second run with other flags
  * trains its head without running the parent again.
  *
- * <p>A cache file is keyed by the parent model's digest, the dataset's digest and the split
- * ({@code FOLDER/PARENT-VERSION-DIGEST/DATASET-VERSION-DIGEST/SPLIT.features}); it is written
- * next to its final name and renamed into place when complete, so a killed extraction leaves no
- * file that would be read as complete. Format: {@code GUILDFC1}, int32 dimension, int64 count,
+ * <p>A split's cache is keyed by the parent model's digest, the dataset's digest and the split
+ * ({@code FOLDER/PARENT-VERSION-DIGEST/DATASET-VERSION-DIGEST/SPLIT/part-NNNNN.features}, {@value
+ * #PART} images a part, in the split's order); each part is written next to its final name and
+ * renamed into place when complete, so a killed extraction leaves no file that would be read as
+ * complete, and the next run computes only the parts that are missing. Format of a part: {@code GUILDFC1}, int32 dimension, int64 count,
  * the labels (int64 each), then the features (float32, row by row), little-endian.
  */
 public final class FeatureCache {
@@ -40,6 +41,8 @@ public final class FeatureCache {
   private static final byte[] MAGIC = "GUILDFC1".getBytes(StandardCharsets.US_ASCII);
   private static final int HEADER = 8 + 4 + 8;
   private static final int BATCH = 32;
+  /** Images per cache file; a multiple of the extraction's batch size. */
+  static final int PART = 2048;
 
   private final Path folder;
 
@@ -61,10 +64,10 @@ public final class FeatureCache {
    * @param dim the features' width
    * @param values {@code count * dim} values, row by row
    * @param labels each image's class index
-   * @param file the cache file they were read from or written to
-   * @param extracted true when this call computed them, false when they came from the cache
+   * @param folder the cache folder of the split they were read from or written to
+   * @param extracted how many of them this call computed (0 when all came from the cache)
    */
-  public record Features(int dim, float[] values, long[] labels, Path file, boolean extracted) {
+  public record Features(int dim, float[] values, long[] labels, Path folder, int extracted) {
     /** How many images. */
     public int count() {
       return labels.length;
@@ -78,43 +81,119 @@ public final class FeatureCache {
      * After a batch.
      *
      * @param split the split being extracted
-     * @param done images done so far
-     * @param total images in the split
-     * @param imagesPerSecond the rate since the start
+     * @param done images done so far (those read from the cache included)
+     * @param total images wanted from the split
+     * @param imagesPerSecond the rate of the images computed since the start
      */
     void onBatch(String split, long done, long total, double imagesPerSecond);
   }
 
-  /** The cache file of {@code split} for this parent and dataset. */
-  public Path file(String parentKey, String datasetKey, String split) {
-    return folder.resolve(parentKey).resolve(datasetKey).resolve(split + ".features");
+  /** The cache folder of {@code split} for this parent and dataset; it holds the split's parts. */
+  public Path folder(String parentKey, String datasetKey, String split) {
+    return folder.resolve(parentKey).resolve(datasetKey).resolve(split);
+  }
+
+  /** The cache file of part {@code index} (images {@code index * PART} on) of a split's folder. */
+  static Path part(Path splitFolder, int index) {
+    return splitFolder.resolve(String.format("part-%05d.features", index));
   }
 
   /**
-   * Reads the split's features from the cache, or computes them with {@code parent} and writes them
-   * to the cache first.
+   * The features of the split's first {@code limit} images (all when {@code limit} is 0 or more
+   * than the split holds), read from the cache where it has them, else computed with {@code
+   * parent} and cached: in parts of {@value #PART} images, each written whole, so an extraction
+   * that was stopped goes on from its last whole part.
    *
    * @param parentKey names the parent model and its digest (see {@link #key})
    * @param datasetKey names the dataset and its digest
    */
   public Features get(
-      String parentKey, String datasetKey, Split split, FeatureExtractor parent, Progress progress) {
-    Path f = file(parentKey, datasetKey, split.name());
-    if (Files.isRegularFile(f)) {
+      String parentKey, String datasetKey, Split split, long limit, FeatureExtractor parent, Progress progress) {
+    String image = imageFeature(split);
+    long size = split.size();
+    long wanted = limit > 0 ? Math.min(limit, size) : size;
+    int dim = parent.dim();
+    if (wanted > Integer.MAX_VALUE / Math.max(1, dim)) {
+      throw new GuildException(split + ": " + wanted + " images are too many to hold in one array");
+    }
+    int n = (int) wanted;
+    int parts = (n + PART - 1) / PART;
+    Path dir = folder(parentKey, datasetKey, split.name());
+    float[] values = new float[n * dim];
+    long[] labels = new long[n];
+    boolean[] cached = new boolean[parts];
+    int fromCache = 0;
+    for (int k = 0; k < parts; k++) {
+      int rows = (int) Math.min(PART, size - (long) k * PART);
+      Path f = part(dir, k);
+      if (!Files.isRegularFile(f)) {
+        continue;
+      }
       try {
-        Features cached = read(f);
-        if (cached.dim() == parent.dim() && cached.count() == split.size()) {
-          LOG.info("using cached features of {} split '{}': {}", split.dataset(), split.name(), f);
-          return cached;
+        Features c = read(f);
+        if (c.dim() != dim || c.count() != rows) {
+          LOG.warn("cached features {} do not fit ({} x {}, not {} x {}); computing them again", f, c.count(), c.dim(), rows, dim);
+          continue;
         }
-        LOG.warn("cached features {} do not fit the split ({} x {}); computing them again", f, cached.count(), cached.dim());
+        int take = Math.min(rows, n - k * PART);
+        System.arraycopy(c.values(), 0, values, k * PART * dim, take * dim);
+        System.arraycopy(c.labels(), 0, labels, k * PART, take);
+        cached[k] = true;
+        fromCache += take;
       } catch (GuildException e) {
         LOG.warn("{}; computing them again", e.getMessage());
       }
     }
-    Features computed = extract(split, parent, progress, f);
-    write(f, computed);
-    return computed;
+    if (fromCache == n) {
+      LOG.info("using cached features of {} split '{}' ({} images): {}", split.dataset(), split.name(), n, dir);
+      return new Features(dim, values, labels, dir, 0);
+    }
+    LOG.info("computing the features of {} split '{}' ({} images, {} cached)", split.dataset(), split.name(), n, fromCache);
+    long start = System.nanoTime();
+    int computed = 0;
+    int done = 0;
+    // Whole parts are computed, so that each part file holds PART images (the split's last fewer).
+    long readTo = Math.min(size, (long) parts * PART);
+    float[] partValues = new float[PART * dim];
+    long[] partLabels = new long[PART];
+    try (BatchIterator it = split.batches(BATCH).features(image, DatasetExamples.LABEL).encodedImages().prefetch(2).iterator()) {
+      int pos = 0;
+      while (pos < readTo && it.hasNext()) {
+        try (Batch b = it.next()) {
+          int k = pos / PART;
+          int size1 = b.size();
+          if (!cached[k]) {
+            int at = pos - k * PART;
+            parent.features(b.string(image), partValues, at * dim);
+            for (int i = 0; i < size1; i++) {
+              partLabels[at + i] = b.int64(DatasetExamples.LABEL).getLong(i);
+            }
+            computed += size1;
+          }
+          pos += size1;
+          int rows = (int) Math.min(PART, size - (long) k * PART);
+          if (pos == k * PART + rows) {
+            if (!cached[k]) {
+              float[] pv = java.util.Arrays.copyOf(partValues, rows * dim);
+              long[] pl = java.util.Arrays.copyOf(partLabels, rows);
+              write(part(dir, k), new Features(dim, pv, pl, dir, rows));
+              int take = Math.min(rows, n - k * PART);
+              System.arraycopy(pv, 0, values, k * PART * dim, take * dim);
+              System.arraycopy(pl, 0, labels, k * PART, take);
+            }
+          } else if (pos > k * PART + rows) {
+            throw new GuildException("internal: a batch spans two feature cache parts");
+          }
+          done = (int) Math.min(n, pos);
+          double secs = (System.nanoTime() - start) / 1e9;
+          progress.onBatch(split.name(), done, n, computed / Math.max(secs, 1e-9));
+        }
+      }
+      if (pos < readTo) {
+        throw new GuildException(split + " holds " + pos + " images, its manifest says " + size);
+      }
+    }
+    return new Features(dim, values, labels, dir, computed);
   }
 
   /** A cache key part: the name, version and the first 16 hex digits of the digest. */
@@ -135,42 +214,6 @@ public final class FeatureCache {
       throw new GuildException(split.dataset() + " has no '" + DatasetExamples.LABEL + "' feature to train on");
     }
     return images.get(0);
-  }
-
-  private static Features extract(Split split, FeatureExtractor parent, Progress progress, Path f) {
-    String image = imageFeature(split);
-    long total = split.size();
-    if (total > Integer.MAX_VALUE / Math.max(1, parent.dim())) {
-      throw new GuildException(split + ": " + total + " images are too many to cache in one array");
-    }
-    int n = (int) total;
-    int dim = parent.dim();
-    float[] values = new float[n * dim];
-    long[] labels = new long[n];
-    long start = System.nanoTime();
-    int done = 0;
-    LOG.info("computing the features of {} split '{}' ({} images)", split.dataset(), split.name(), n);
-    try (BatchIterator it = split.batches(BATCH).features(image, DatasetExamples.LABEL).encodedImages().iterator()) {
-      while (it.hasNext()) {
-        try (Batch b = it.next()) {
-          int size = b.size();
-          if (done + size > n) {
-            throw new GuildException(split + " holds more images than its manifest's " + n);
-          }
-          parent.features(b.string(image), values, done * dim);
-          for (int i = 0; i < size; i++) {
-            labels[done + i] = b.int64(DatasetExamples.LABEL).getLong(i);
-          }
-          done += size;
-          double secs = (System.nanoTime() - start) / 1e9;
-          progress.onBatch(split.name(), done, n, done / Math.max(secs, 1e-9));
-        }
-      }
-    }
-    if (done != n) {
-      throw new GuildException(split + " holds " + done + " images, its manifest says " + n);
-    }
-    return new Features(dim, values, labels, f, true);
   }
 
   private static void write(Path f, Features x) {
@@ -245,7 +288,7 @@ public final class FeatureCache {
       body.position((int) (n * 8));
       float[] values = new float[(int) (n * dim)];
       body.slice().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values);
-      return new Features(dim, values, labels, f, false);
+      return new Features(dim, values, labels, f.getParent(), 0);
     } catch (IOException e) {
       throw new GuildException("cannot read the feature cache " + f + ": " + e.getMessage(), e);
     }

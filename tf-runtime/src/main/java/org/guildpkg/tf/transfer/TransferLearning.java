@@ -81,6 +81,8 @@ public final class TransferLearning {
     m.put("learning_rate", new FlagSpec("learning_rate", "0.001", FlagType.FLOAT, "Adam's learning rate."));
     m.put("hidden", new FlagSpec("hidden", "1024", FlagType.INT, "Units of the head's hidden ReLU layer; 0 for a linear softmax head."));
     m.put("dropout", new FlagSpec("dropout", "0.5", FlagType.FLOAT, "Dropout rate after the hidden layer while training."));
+    m.put("train_examples", new FlagSpec("train_examples", "0", FlagType.INT,
+        "Train on the train split's first N images only (0: all); their features are cached in parts, so a larger N later computes only the rest."));
     m.put("seed", new FlagSpec("seed", "1", FlagType.INT, "Seeds the head's initial weights, dropout and the shuffling."));
     return java.util.Collections.unmodifiableMap(m);
   }
@@ -183,13 +185,14 @@ public final class TransferLearning {
     FeatureCache.Features trainF;
     Optional<FeatureCache.Features> testF;
     long extractStart = System.nanoTime();
+    long trainLimit = flags.getInt("train_examples", 0);
     try (FeatureExtractor fx = FeatureExtractor.load(parent.path(), parent.toString())) {
-      trainF = cache.get(parentKey, datasetKey, train, fx, req.progress());
-      testF = test.map(s -> cache.get(parentKey, datasetKey, s, fx, req.progress()));
+      // The test split first: it is the smaller, and a stopped train extraction goes on later.
+      testF = test.map(s -> cache.get(parentKey, datasetKey, s, 0, fx, req.progress()));
+      trainF = cache.get(parentKey, datasetKey, train, trainLimit, fx, req.progress());
     }
     double extractSeconds = (System.nanoTime() - extractStart) / 1e9;
-    long extractedImages = (trainF.extracted() ? trainF.count() : 0)
-        + testF.filter(FeatureCache.Features::extracted).map(FeatureCache.Features::count).orElse(0);
+    long extractedImages = trainF.extracted() + testF.map(FeatureCache.Features::extracted).orElse(0);
 
     FeatureHead head = FeatureHead.fit(trainF.values(), trainF.dim());
     InputSpec spec = new InputSpec(
@@ -221,9 +224,10 @@ public final class TransferLearning {
         info.put("dataset_spec", req.datasetSpec());
         info.put("dataset_sha256", datasetDigest);
         ObjectNode fc = info.putObject("feature_cache");
-        fc.put("train", trainF.file().toString());
-        testF.ifPresent(t -> fc.put("test", t.file().toString()));
-        fc.put("extracted", extractedImages > 0);
+        fc.put("train", trainF.folder().toString());
+        fc.put("train_examples", trainF.count());
+        testF.ifPresent(t -> fc.put("test", t.folder().toString()));
+        fc.put("extracted", extractedImages);
         ArrayNode cl = info.putArray("classes");
         classes.forEach(cl::add);
         info.put("batch_size", batch);
