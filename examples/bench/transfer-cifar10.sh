@@ -9,8 +9,10 @@
 # extraction rate (images/s), each head's training time and test accuracy.
 # The features are cached in the Guild home: set TRANSFER_HOME to a folder that outlives the run to
 # reuse them in a later run (without it, the home is temporary and the next run extracts again).
+# TRAIN_EXAMPLES=N trains both heads on the train split's first N images only (default: all 50,000).
 source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/prelude.sh"
 home="${TRANSFER_HOME:-$work/home}"
+limit="${TRAIN_EXAMPLES:-0}"
 machine_note
 if ! "$root/guild" --home "$home" info cifar10 >/dev/null 2>&1; then
   "$root/guild" --home "$home" package "$root/examples/packages/cifar10" --output "$work/out" >/dev/null
@@ -24,7 +26,9 @@ report() {
   python3 - "$1" "$2" <<'PY'
 import json, sys
 o = json.load(open(sys.argv[1])); m = o["metrics"]
-line = (f"{sys.argv[2]}: test accuracy {m['accuracy']:.4f} on {m['examples']} images; head {m['steps']} steps"
+import pathlib
+o["train_examples"] = json.load(open(pathlib.Path(o["model"]).parent / "run.json"))["feature_cache"]["train_examples"]
+line = (f"{sys.argv[2]}, {o['train_examples']} train images: test accuracy {m['accuracy']:.4f} on {m['examples']} images; head {m['steps']} steps"
         f" in {m['head_seconds']:.1f} s ({m['examples_per_second']:.0f} examples/s)")
 if "extraction_images_per_second" in m:
     line += f"; features of {m['extracted_images']} images at {m['extraction_images_per_second']:.1f} images/s"
@@ -34,10 +38,10 @@ print(line)
 PY
 }
 "$root/guild" --home "$home" train -C "$work/p" --model mobilenet-v2+ilsvrc2012 --dataset cifar10 \
-  --flag hidden=0 --json -q > "$work/linear.json"
+  --flag hidden=0 --flag "train_examples=$limit" --json -q > "$work/linear.json"
 report "$work/linear.json" "linear head (baseline)"
 "$root/guild" --home "$home" train -C "$work/p" --model mobilenet-v2+ilsvrc2012 --dataset cifar10 \
-  "$@" --json -q > "$work/mlp.json"
+  --flag "train_examples=$limit" "$@" --json -q > "$work/mlp.json"
 report "$work/mlp.json" "hidden-layer head ($*)"
 python3 - "$work/linear.json" "$work/mlp.json" <<'PY'
 import json, sys
