@@ -145,6 +145,18 @@ public final class GuildHome {
   }
 
   /**
+   * Like {@link #load(String)}, reporting the download and install of what it installs to
+   * {@code progress} (bytes done of bytes in all per step), as DJL's {@code optProgress} does;
+   * nothing is reported when the package is installed already.
+   */
+  public GuildPackage load(String spec, LoadProgress progress) {
+    if (progress == null) {
+      throw new IllegalArgumentException("progress is required");
+    }
+    return withProgress(label -> (done, total) -> progress.progress(label, done, total)).load(spec);
+  }
+
+  /**
    * Resolves a command's SPEC: an existing folder (a package folder or a bare one), an archive
    * (installed into this home first), or an installed package ({@code NAME},
    * {@code NAME@VERSION}, {@code "NAME>=1.0"}, installed from the mirrors when absent, as
@@ -198,10 +210,15 @@ public final class GuildHome {
    * of the front end's.
    */
   public List<GuildPackage> install(ProgressListener progress, List<String> specs) {
-    GuildHome view = frontEnd(new FrontEnd() {
+    return withProgress(label -> progress).install(specs);
+  }
+
+  /** A view whose progress goes to {@code progress} by label, notes and warnings as this one's. */
+  private GuildHome withProgress(java.util.function.Function<String, ProgressListener> progress) {
+    return frontEnd(new FrontEnd() {
       @Override
       public ProgressListener progress(String label) {
-        return progress;
+        return progress.apply(label);
       }
 
       @Override
@@ -214,7 +231,6 @@ public final class GuildHome {
         frontEnd.warning(line);
       }
     });
-    return view.install(specs);
   }
 
   /**

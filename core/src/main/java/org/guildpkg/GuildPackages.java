@@ -14,20 +14,32 @@ import org.guildpkg.mirror.Search;
  * GuildPackage model = GuildPackages.at(Path.of("/srv/guild")).load("half-plus-two@1");
  * }</pre>
  *
- * <p>The static methods use the default home ({@code $GUILD_HOME}, else {@code ~/.guild}) and
+ * <p>The static methods use the default home ({@code $GUILD_HOME}, else {@code $HOME/.guild}) and
  * {@code GUILD_OFFLINE=1}; {@link #at(Path)} gives a {@link GuildHome} on any folder. The library
  * logs through SLF4J and prints nothing; failures are {@link GuildException}s.
  */
 public final class GuildPackages {
   private GuildPackages() {}
 
-  /** The default home folder: {@code $GUILD_HOME}, else {@code ~/.guild}. */
+  /**
+   * The default home folder: {@code $GUILD_HOME}, else {@code $HOME/.guild}, else
+   * {@code ~/.guild} as the JVM's {@code user.home} says. {@code $HOME} comes before
+   * {@code user.home} because the JVM takes that one from the password database and ignores
+   * {@code HOME=/tmp/x guild list}. {@code XDG_DATA_HOME} is not followed: the home stays
+   * {@code ~/.guild}, as Guild AI's is (see docs/home.md).
+   */
   public static Path defaultHome() {
-    String env = System.getenv("GUILD_HOME");
-    if (env != null && !env.isBlank()) {
-      return Path.of(env).toAbsolutePath();
+    return defaultHome(System::getenv, System.getProperty("user.home"));
+  }
+
+  /** {@link #defaultHome()} with the environment and {@code user.home} given, for tests. */
+  static Path defaultHome(java.util.function.UnaryOperator<String> env, String userHome) {
+    String guildHome = env.apply("GUILD_HOME");
+    if (guildHome != null && !guildHome.isBlank()) {
+      return Path.of(guildHome).toAbsolutePath();
     }
-    return Path.of(System.getProperty("user.home"), ".guild");
+    String home = env.apply("HOME");
+    return Path.of(home != null && !home.isBlank() ? home : userHome, ".guild").toAbsolutePath();
   }
 
   /** The default home, offline when {@code GUILD_OFFLINE=1}. */
@@ -46,6 +58,14 @@ public final class GuildPackages {
    */
   public static GuildPackage load(String spec) {
     return atDefaultHome().load(spec);
+  }
+
+  /**
+   * Like {@link #load(String)}, reporting the download and install of anything it installs to
+   * {@code progress}, as DJL's {@code Criteria.optProgress}; see {@link LoadProgress}.
+   */
+  public static GuildPackage load(String spec, LoadProgress progress) {
+    return atDefaultHome().load(spec, progress);
   }
 
   /** Installs archives or specs into the default home; see {@link GuildHome#install(String...)}. */

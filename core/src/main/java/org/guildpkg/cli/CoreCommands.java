@@ -22,6 +22,7 @@ final class CoreCommands {
     commands.add(new MirrorCommand());
     commands.add(new SearchCommand());
     commands.add(new UpgradeCommand());
+    commands.add(new CacheCommand());
     commands.add(new CompletionCommand());
     return commands;
   }

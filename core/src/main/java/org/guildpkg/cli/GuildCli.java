@@ -45,7 +45,7 @@ public final class GuildCli implements Callable<Integer> {
       names = "--home",
       paramLabel = "DIR",
       scope = ScopeType.INHERIT,
-      description = "Guild's home folder (default: $GUILD_HOME, else ~/.guild).")
+      description = "Guild's home folder (default: $GUILD_HOME, else $HOME/.guild).")
   Path home;
 
   @Option(
@@ -67,7 +67,7 @@ public final class GuildCli implements Callable<Integer> {
       description = "Print results, warnings and errors only: no progress (default: progress on stderr).")
   boolean quiet;
 
-  /** The home folder: {@code --home}, else {@code $GUILD_HOME}, else {@code ~/.guild}. */
+  /** The home folder: {@code --home}, else {@code $GUILD_HOME}, else {@code $HOME/.guild}. */
   public Path home() {
     return home != null ? home.toAbsolutePath() : GuildPackages.defaultHome();
   }

@@ -7,6 +7,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.guildpkg.GuildException;
+import org.guildpkg.GuildHome;
+import org.guildpkg.mirror.MirrorIndex;
 import org.guildpkg.mirror.MirrorSpec;
 import org.guildpkg.mirror.SigningKeys;
 import picocli.CommandLine.Command;
@@ -31,7 +34,8 @@ final class MirrorCommand implements Callable<Integer> {
 
   /** {@code guild mirror add NAME URL [--key PUBKEY]}. */
   @Command(name = "add", mixinStandardHelpOptions = true,
-      description = "Add a mirror after the configured ones.")
+      description = "Add a mirror after the configured ones, once it answered with its index"
+          + " (signed by --key when given).")
   static final class Add implements Callable<Integer> {
     @ParentCommand MirrorCommand mirror;
 
@@ -46,12 +50,39 @@ final class MirrorCommand implements Callable<Integer> {
             + " never go back in serial. Default: none (unverified, with a warning).")
     Path key;
 
+    @Option(names = "--no-check",
+        description = "Add the mirror without asking it for its index (for a mirror that is down or"
+            + " empty for now). Default: the index is fetched (and its signature checked with"
+            + " --key) and a mirror that does not answer is not added.")
+    boolean noCheck;
+
     @Override
     public Integer call() {
       MirrorSpec spec = new MirrorSpec(name, MirrorSpec.parseUrl(url),
           Optional.ofNullable(key).map(SigningKeys::readPublic));
-      mirror.parent.guildHome().mirrorConfig().add(spec);
-      mirror.parent.out().println("added mirror " + name + " " + spec.url());
+      GuildHome home = mirror.parent.guildHome();
+      if (home.mirrorConfig().mirror(name).isPresent()) {
+        home.mirrorConfig().add(spec); // the configuration's own error for a name taken
+      }
+      String checked;
+      if (noCheck) {
+        checked = " (not checked: --no-check)";
+      } else if (home.offline()) {
+        checked = " (not checked: offline)";
+      } else {
+        MirrorIndex index;
+        try {
+          index = home.mirrors().check(spec);
+        } catch (GuildException e) {
+          // A typo in a URL should not wait for the first install to show: refuse, and say how to insist.
+          throw new GuildException("mirror '" + name + "' was not added: " + e.getMessage()
+              + "; check the URL (and --key), or add it anyway with --no-check", e);
+        }
+        checked = " (index serial " + index.serial() + ", " + index.packages().size() + " package"
+            + (index.packages().size() == 1 ? "" : "s") + (key != null ? ", signature checked)" : ")");
+      }
+      home.mirrorConfig().add(spec);
+      mirror.parent.out().println("added mirror " + name + " " + spec.url() + checked);
       if (key == null) {
         mirror.parent.err().println("guild: warning: mirror '" + name + "' has no public key: its"
             + " index will not be verified (fine for local use; add --key PUBKEY otherwise)");

@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 import java.util.concurrent.Callable;
 import org.guildpkg.mirror.Mirrors;
 import org.guildpkg.mirror.Search;
@@ -20,7 +23,8 @@ import picocli.CommandLine.ParentCommand;
     name = "search",
     mixinStandardHelpOptions = true,
     description = "Find packages on the configured mirrors: a case-insensitive match on name,"
-        + " description and tags; the newest version of each.")
+        + " description and tags; the newest version of each, marked [installed VERSION] when"
+        + " a version is installed.")
 final class SearchCommand implements Callable<Integer> {
   @ParentCommand GuildCli parent;
 
@@ -30,7 +34,8 @@ final class SearchCommand implements Callable<Integer> {
   @Option(names = "--type", paramLabel = "T", description = "Only packages of this type: dataset, model or source (default: all).")
   String type;
 
-  @Option(names = "--json", description = "Print a JSON array of {name, version, type, description, tags, mirror} (default: a table).")
+  @Option(names = "--json", description = "Print a JSON array of {name, version, type, description, tags, mirror, installed}"
+      + " (installed: the installed versions; default: a table).")
   boolean json;
 
   @Override
@@ -39,11 +44,19 @@ final class SearchCommand implements Callable<Integer> {
     Mirrors mirrors = parent.guildHome().mirrors();
     // Search digests, not whole indexes: a fresh JVM then parses a fifth of the bytes, no JSON.
     List<Search.Found> hits = Search.searchRows(mirrors.searchRows(), Optional.ofNullable(term), t);
-    print(parent, hits, json);
+    print(parent, hits, installedVersions(parent), json);
     return 0;
   }
 
-  static void print(GuildCli parent, List<Search.Found> hits, boolean json) throws Exception {
+  /** The installed versions of each installed package, by name, oldest first. */
+  static Map<String, List<String>> installedVersions(GuildCli parent) {
+    return parent.guildHome().list().stream().collect(Collectors.groupingBy(
+        p -> p.name().value(), TreeMap::new,
+        Collectors.mapping(p -> p.version().value(), Collectors.toList())));
+  }
+
+  static void print(GuildCli parent, List<Search.Found> hits, Map<String, List<String>> installed,
+      boolean json) throws Exception {
     if (json) {
       ObjectMapper m = new ObjectMapper();
       ArrayNode arr = m.createArrayNode();
@@ -57,6 +70,8 @@ final class SearchCommand implements Callable<Integer> {
         ArrayNode tags = o.putArray("tags");
         e.tags().forEach(tags::add);
         o.put("mirror", h.mirror());
+        ArrayNode versions = o.putArray("installed");
+        installed.getOrDefault(e.name(), List.of()).forEach(versions::add);
       }
       parent.out().println(m.writerWithDefaultPrettyPrinter().writeValueAsString(arr));
       return;
@@ -76,7 +91,10 @@ final class SearchCommand implements Callable<Integer> {
     b.append(String.format(fmt, "NAME", "VERSION", "TYPE", "DESCRIPTION"));
     for (Search.Found h : hits) {
       SearchDigest.Row e = h.row();
-      b.append(String.format(fmt, e.name(), e.version(), e.type(), e.description()));
+      List<String> have = installed.getOrDefault(e.name(), List.of());
+      // As pacman -Ss marks what is installed, with the versions since they may differ.
+      String mark = have.isEmpty() ? "" : " [installed " + String.join(", ", have) + "]";
+      b.append(String.format(fmt, e.name(), e.version(), e.type(), e.description() + mark));
     }
     parent.out().print(b);
     parent.out().flush();

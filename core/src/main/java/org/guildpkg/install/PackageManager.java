@@ -11,6 +11,7 @@ import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.guildpkg.GuildException;
 import org.guildpkg.GuildPackage;
+import org.guildpkg.io.PathLock;
 import org.guildpkg.mirror.IndexEntry;
 import org.guildpkg.mirror.LoadedIndex;
 import org.guildpkg.mirror.Mirrors;
@@ -187,12 +188,50 @@ public final class PackageManager {
             new ArchiveChecksum(e.size(), e.sha256(), transport.resolve(e.file()).toString()))));
         continue;
       }
-      notes.accept("downloading " + c + " from mirror " + remote.mirror().name());
-      Path archive = downloader.download(transport, e.file(), e.size(), e.sha256(), downloadProgress);
-      notes.accept("installing " + c);
-      out.add(store.install(archive, options));
+      // Held until the store has the package, so that 'guild cache clean' leaves the archive be.
+      try (PathLock.Hold held = downloader.hold(e.file())) {
+        Path archive = downloader.download(transport, e.file(), e.size(), e.sha256(),
+            announcing(c + "", remote.mirror().name()));
+        notes.accept("installing " + c);
+        out.add(store.install(archive, options));
+      }
     }
     return out;
+  }
+
+  /**
+   * The download listener with a note first: "downloading X from mirror M" when a transfer
+   * starts (once, whatever the retries), "using cached X" when the cache had the archive.
+   */
+  private ProgressListener announcing(String what, String mirror) {
+    return new ProgressListener() {
+      private boolean announced;
+
+      @Override
+      public void start(String label, long done, long total) {
+        if (!announced) {
+          announced = true;
+          notes.accept("downloading " + what + " from mirror " + mirror);
+        }
+        downloadProgress.start(label, done, total);
+      }
+
+      @Override
+      public void advance(long bytes) {
+        downloadProgress.advance(bytes);
+      }
+
+      @Override
+      public void finish() {
+        downloadProgress.finish();
+      }
+
+      @Override
+      public void cached(String label, long size) {
+        notes.accept("using cached " + what);
+        downloadProgress.cached(label, size);
+      }
+    };
   }
 
   /** Installed packages plus the versions of the first mirror that has each package. */

@@ -216,6 +216,38 @@ public final class Mirrors {
             + (offline ? "; run once without --offline to fetch the indexes" : ""));
   }
 
+  /**
+   * Asks {@code mirror} (configured or not) for its index now, without the cache and without
+   * writing anything: the index must be there, within its size limit, and (when the mirror has a
+   * key) match its signature. For {@code guild mirror add}, to refuse a mirror that does not
+   * answer.
+   *
+   * @return the mirror's index
+   * @throws GuildException one line saying what failed: unreachable, refused credentials, no
+   *     index, a bad signature or an invalid index
+   */
+  public MirrorIndex check(MirrorSpec mirror) {
+    Transport t = transport(mirror);
+    String url = t.resolve(MirrorIndex.FILE).toString();
+    Optional<byte[]> bytes = getLimited(mirror, t, MirrorIndex.FILE, MirrorIndex.maxBytes(), "GUILD_MAX_INDEX_BYTES");
+    if (bytes.isEmpty()) {
+      throw new GuildException("mirror '" + mirror.name() + "' has no " + MirrorIndex.FILE + " at " + url
+          + " (a wrong URL, or nothing published there yet)");
+    }
+    if (mirror.key().isPresent()) {
+      Optional<byte[]> sig = getLimited(mirror, t, MirrorIndex.SIGNATURE_FILE, MirrorIndex.MAX_SIGNATURE_BYTES, null);
+      if (sig.isEmpty()) {
+        throw new GuildException("mirror '" + mirror.name() + "' has no " + MirrorIndex.SIGNATURE_FILE + " at "
+            + t.resolve(MirrorIndex.SIGNATURE_FILE) + " although a key was given: its index is not signed");
+      }
+      if (!SigningKeys.verify(mirror.key().get(), bytes.get(), sig.get())) {
+        throw new GuildException("the signature of " + url + " does not match the key given for mirror '"
+            + mirror.name() + "' (another key signed it, or the index was changed)");
+      }
+    }
+    return MirrorIndex.parse(bytes.get(), url);
+  }
+
   /** The first mirror (in order) that has any version of {@code name}, with its index. */
   public Optional<LoadedIndex> firstHaving(PackageName name) {
     return indexes().stream().filter(i -> !i.index().versions(name).isEmpty()).findFirst();
@@ -274,13 +306,35 @@ public final class Mirrors {
     String url = t.resolve(MirrorIndex.FILE).toString();
     byte[] bytes = null;
     byte[] sig = null;
-    // Two tries: a publisher may replace the index between our reads of index and signature.
-    for (int attempt = 1; attempt <= 2; attempt++) {
-      Optional<byte[]> b = getLimited(m, t, MirrorIndex.FILE, MirrorIndex.maxBytes(), "GUILD_MAX_INDEX_BYTES");
-      if (b.isEmpty()) {
+    Transport.Validators validators = Transport.Validators.NONE;
+    Optional<Transport.Refreshed.Changed> first = Optional.empty();
+    Transport.Validators known = knownValidators(m, url);
+    if (!known.isEmpty()) {
+      // A conditional request: an unchanged index costs one small answer (304), no signature read.
+      Transport.Refreshed r = getLimited(m, t, MirrorIndex.FILE, MirrorIndex.maxBytes(), "GUILD_MAX_INDEX_BYTES", known);
+      if (r instanceof Transport.Refreshed.Missing) {
         return Optional.empty();
       }
-      bytes = b.get();
+      if (r instanceof Transport.Refreshed.Changed c) {
+        first = Optional.of(c);
+      } else {
+        Optional<LoadedIndex> kept = unchanged(m, url);
+        if (kept.isPresent()) {
+          return kept;
+        }
+        // The cached copy does not pass its checks (any more): read the index whole.
+      }
+    }
+    // Two tries: a publisher may replace the index between our reads of index and signature.
+    for (int attempt = 1; attempt <= 2; attempt++) {
+      Transport.Refreshed r = attempt == 1 && first.isPresent() ? first.get()
+          : getLimited(m, t, MirrorIndex.FILE, MirrorIndex.maxBytes(), "GUILD_MAX_INDEX_BYTES",
+              Transport.Validators.NONE);
+      if (!(r instanceof Transport.Refreshed.Changed c)) {
+        return Optional.empty();
+      }
+      bytes = c.content();
+      validators = c.validators();
       if (m.key().isEmpty()) {
         break;
       }
@@ -308,6 +362,8 @@ public final class Mirrors {
       }
     }
     Path cache = cacheFile(m);
+    // Validators go last and are removed first, so they never describe another index than the cached one.
+    deleteQuietly(validatorsFile(m));
     if (!sameContent(cache, bytes) || !Files.exists(digestFile(m))) {
       AtomicFiles.write(cache, bytes);
       writeDigest(m, index, bytes);
@@ -325,8 +381,101 @@ public final class Mirrors {
     if (m.key().isPresent()) {
       rememberSerial(m, index.serial());
     }
+    writeValidators(m, url, validators);
     LOG.debug("fetched {} (serial {}, {} packages)", url, index.serial(), index.packages().size());
     return Optional.of(new LoadedIndex(m, index, false));
+  }
+
+  /**
+   * The index a mirror answered "not modified" for: the cached copy, when it is there and (for a
+   * mirror with a key) still matches its cached signature; else empty.
+   */
+  private Optional<LoadedIndex> unchanged(MirrorSpec m, String url) {
+    Path cache = cacheFile(m);
+    try {
+      byte[] bytes = Files.readAllBytes(cache);
+      if (m.key().isPresent()) {
+        Path cacheSig = cache.resolveSibling(cache.getFileName() + ".sig");
+        if (!Files.exists(cacheSig) || !SigningKeys.verify(m.key().get(), bytes, Files.readAllBytes(cacheSig))) {
+          LOG.debug("cached index of mirror '{}' fails its signature; fetching it whole", m.name());
+          return Optional.empty();
+        }
+      }
+      MirrorIndex index = parse(bytes, url);
+      if (!Files.exists(digestFile(m))) {
+        writeDigest(m, index, bytes);
+      }
+      LOG.debug("{} not modified (serial {})", url, index.serial());
+      return Optional.of(new LoadedIndex(m, index, false));
+    } catch (IOException | GuildException e) {
+      LOG.debug("cannot use the cached index of mirror '{}': {}", m.name(), e.toString());
+      return Optional.empty();
+    }
+  }
+
+  /** The validators stored with a mirror's cached index, when they were for {@code url}. */
+  private Transport.Validators knownValidators(MirrorSpec m, String url) {
+    Path f = validatorsFile(m);
+    if (!Files.exists(f) || !Files.exists(cacheFile(m))) {
+      return Transport.Validators.NONE;
+    }
+    Properties p = new Properties();
+    try (Reader r = Files.newBufferedReader(f, StandardCharsets.UTF_8)) {
+      p.load(r);
+    } catch (IOException | IllegalArgumentException e) {
+      return Transport.Validators.NONE;
+    }
+    if (!url.equals(p.getProperty("url"))) {
+      return Transport.Validators.NONE; // the mirror's URL changed since
+    }
+    return new Transport.Validators(Optional.ofNullable(p.getProperty("etag")),
+        Optional.ofNullable(p.getProperty("last-modified")));
+  }
+
+  private void writeValidators(MirrorSpec m, String url, Transport.Validators v) {
+    if (v.isEmpty()) {
+      return;
+    }
+    Properties p = new Properties();
+    p.setProperty("url", url);
+    v.etag().ifPresent(e -> p.setProperty("etag", e));
+    v.lastModified().ifPresent(d -> p.setProperty("last-modified", d));
+    try (java.io.StringWriter w = new java.io.StringWriter()) {
+      p.store(w, "validators of the cached index, for a conditional refresh");
+      AtomicFiles.write(validatorsFile(m), w.toString().getBytes(StandardCharsets.UTF_8));
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("cannot write the validators of mirror '{}': {}", m.name(), e.toString());
+    }
+  }
+
+  private Path validatorsFile(MirrorSpec m) {
+    return layout.cachedIndexValidators(m.name());
+  }
+
+  private static void deleteQuietly(Path f) {
+    try {
+      Files.deleteIfExists(f);
+    } catch (IOException e) {
+      LOG.debug("cannot delete {}", f, e);
+    }
+  }
+
+  /** Reads a mirror file that may be unchanged; one over its cap is an error naming the mirror. */
+  private static Transport.Refreshed getLimited(MirrorSpec m, Transport t, String file, long max,
+      String setting, Transport.Validators known) {
+    try {
+      return t.getIfChanged(file, max, known);
+    } catch (TooLargeException e) {
+      throw tooLarge(m, t, file, max, setting, e);
+    }
+  }
+
+  private static GuildException tooLarge(MirrorSpec m, Transport t, String file, long max, String setting,
+      TooLargeException e) {
+    return new GuildException("mirror '" + m.name() + "' offers " + file + " larger than the " + max
+        + " bytes allowed (" + t.resolve(file) + ")"
+        + (setting == null ? "" : "; if its index is really that large, raise " + setting)
+        + "; nothing was changed", e);
   }
 
   /** Reads a small mirror file; one over its cap is an error naming the mirror, not an outage. */
@@ -334,10 +483,7 @@ public final class Mirrors {
     try {
       return t.get(file, max);
     } catch (TooLargeException e) {
-      throw new GuildException("mirror '" + m.name() + "' offers " + file + " larger than the " + max
-          + " bytes allowed (" + t.resolve(file) + ")"
-          + (setting == null ? "" : "; if its index is really that large, raise " + setting)
-          + "; nothing was changed", e);
+      throw tooLarge(m, t, file, max, setting, e);
     }
   }
 

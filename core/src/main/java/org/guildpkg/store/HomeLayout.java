@@ -22,7 +22,7 @@ import org.guildpkg.spec.Version;
  * builds/ID/               package builds' work folders, each locked by its build (builds/ID.lock)
  * cache/sources/           GuildPkg sources (downloads and Git clones)
  * cache/downloads/         archives downloaded from mirrors
- * cache/indexes/           mirror indexes and their search digests
+ * cache/indexes/           mirror indexes, their search digests and validators (ETag)
  * </pre>
  *
  * @param root the home folder, absolute and normalized
@@ -105,6 +105,14 @@ public record HomeLayout(Path root) {
   /** The cached search digest of the mirror called {@code mirror}. */
   public Path cachedSearchDigest(String mirror) {
     return indexCache().resolve(mirror + ".search");
+  }
+
+  /**
+   * The validators (ETag, Last-Modified) of the cached index of the mirror called {@code mirror},
+   * for a conditional refresh.
+   */
+  public Path cachedIndexValidators(String mirror) {
+    return indexCache().resolve(mirror + ".validators");
   }
 
   /**

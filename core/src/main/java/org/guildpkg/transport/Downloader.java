@@ -53,6 +53,16 @@ public final class Downloader {
   }
 
   /**
+   * Holds the lock of the cached file of {@code relPath} (the one {@link #download} takes while it
+   * transfers), so that {@code guild cache clean} leaves the file alone while the caller uses it,
+   * for example until the store has installed it. Reentrant: {@link #download} may run inside.
+   */
+  public PathLock.Hold hold(String relPath) {
+    Path done = cached(relPath);
+    return PathLock.of(done.resolveSibling(done.getFileName() + ".lock")).hold();
+  }
+
+  /**
    * Returns the cached file when it is complete and matches, without any transfer; otherwise
    * empty.
    */
@@ -75,6 +85,7 @@ public final class Downloader {
       Files.createDirectories(cacheDir);
       if (matches(done, size, sha256)) {
         LOG.debug("reusing {}", done);
+        progress.cached(relPath, size);
         return done;
       }
       Files.deleteIfExists(done);

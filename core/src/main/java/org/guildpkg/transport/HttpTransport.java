@@ -11,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -80,18 +82,36 @@ final class HttpTransport implements Transport {
 
   @Override
   public Optional<byte[]> get(String relPath, long maxBytes) {
+    Refreshed r = getIfChanged(relPath, maxBytes, Validators.NONE);
+    if (r instanceof Refreshed.Changed c) {
+      return Optional.of(c.content());
+    }
+    return Optional.empty(); // Missing: an unconditional GET never gets Unchanged
+  }
+
+  /** Sends If-None-Match and If-Modified-Since from {@code known}; nginx answers 304 when they hold. */
+  @Override
+  public Refreshed getIfChanged(String relPath, long maxBytes, Validators known) {
     URI uri = resolve(relPath);
-    Response r = send("GET", uri, null, Optional.empty());
+    Map<String, String> headers = new LinkedHashMap<>();
+    known.etag().ifPresent(v -> headers.put("If-None-Match", v));
+    known.lastModified().ifPresent(v -> headers.put("If-Modified-Since", v));
+    Response r = send("GET", uri, null, headers);
     try (StreamingBody body = r.body()) {
       if (r.statusCode() == 404 || r.statusCode() == 410) {
-        return Optional.empty();
+        return new Refreshed.Missing();
+      }
+      if (r.statusCode() == 304 && !known.isEmpty()) {
+        return new Refreshed.Unchanged();
       }
       checkStatus(r.statusCode(), "GET", uri);
       long declared = r.headers().firstValueAsLong("Content-Length").orElse(-1);
       if (declared > maxBytes) {
         throw tooLarge(uri, maxBytes);
       }
-      return Optional.of(body.readAtMost(maxBytes));
+      byte[] content = body.readAtMost(maxBytes);
+      return new Refreshed.Changed(content, new Validators(r.headers().firstValue("ETag"),
+          r.headers().firstValue("Last-Modified")));
     } catch (StreamingBody.TooLargeException e) {
       throw tooLarge(uri, maxBytes);
     } catch (IOException e) {
@@ -107,7 +127,7 @@ final class HttpTransport implements Transport {
   public long fetch(String relPath, Path partial, long offset, ProgressListener progress) {
     URI uri = resolve(relPath);
     Response r = send("GET", uri, null,
-        offset > 0 ? Optional.of("bytes=" + offset + "-") : Optional.empty());
+        offset > 0 ? Map.of("Range", "bytes=" + offset + "-") : Map.of());
     long start;
     long total;
     try (StreamingBody body = r.body()) {
@@ -173,7 +193,7 @@ final class HttpTransport implements Transport {
 
   private void put(String relPath, HttpRequest.BodyPublisher body) throws TransportException {
     URI uri = resolve(relPath);
-    Response r = send("PUT", uri, body, Optional.empty());
+    Response r = send("PUT", uri, body, Map.of());
     r.body().close(); // the answer's body is never needed (and may never end)
     int s = r.statusCode();
     checkAuth(s, "PUT", uri);
@@ -191,12 +211,12 @@ final class HttpTransport implements Transport {
    * timeout. A GET follows up to 5 redirects (never from HTTPS to HTTP); the credentials go only
    * to the mirror's own scheme, host and port, so a redirect elsewhere never receives them.
    */
-  private Response send(String method, URI uri, HttpRequest.BodyPublisher body, Optional<String> range) {
+  private Response send(String method, URI uri, HttpRequest.BodyPublisher body, Map<String, String> headers) {
     URI at = uri;
     for (int hop = 0; ; hop++) {
       HttpRequest.Builder req = HttpRequest.newBuilder(at)
           .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : body);
-      range.ifPresent(v -> req.header("Range", v));
+      headers.forEach(req::header);
       if (context.credentials().isPresent() && sameOrigin(at, base)) {
         req.header("Authorization", context.credentials().get().authorization());
       }

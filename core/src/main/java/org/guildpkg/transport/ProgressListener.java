@@ -16,4 +16,10 @@ public interface ProgressListener {
 
   /** The transfer ended, successfully or not. */
   default void finish() {}
+
+  /**
+   * No transfer was needed: the file {@code label} of {@code size} bytes was in the cache and
+   * still matches (called instead of {@link #start}).
+   */
+  default void cached(String label, long size) {}
 }

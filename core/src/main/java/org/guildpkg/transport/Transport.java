@@ -65,6 +65,55 @@ public interface Transport {
   Optional<byte[]> get(String relPath, long maxBytes);
 
   /**
+   * Reads a whole small file as {@link #get(String, long)} does, unless it is still the version
+   * {@code known} describes (the validators of an earlier read): over HTTP a conditional GET
+   * ({@code If-None-Match}, {@code If-Modified-Since}) that a server answers {@code 304 Not
+   * Modified} without the body. The default asks unconditionally and returns no validators, so
+   * a caller never gets {@link Refreshed.Unchanged} from a transport that cannot tell.
+   *
+   * @param known the validators of the copy the caller has; {@link Validators#NONE} for none
+   * @throws TransportException as {@link #get(String, long)}
+   */
+  default Refreshed getIfChanged(String relPath, long maxBytes, Validators known) {
+    return get(relPath, maxBytes).<Refreshed>map(b -> new Refreshed.Changed(b, Validators.NONE))
+        .orElseGet(Refreshed.Missing::new);
+  }
+
+  /**
+   * What tells one version of a mirror file from another without its content: an HTTP entity tag
+   * and last-modified date (either may be absent), sent back on the next conditional read.
+   *
+   * @param etag the {@code ETag} as the server sent it, quotes included
+   * @param lastModified the {@code Last-Modified} date as the server sent it
+   */
+  record Validators(Optional<String> etag, Optional<String> lastModified) {
+    /** No validators: the next read is unconditional. */
+    public static final Validators NONE = new Validators(Optional.empty(), Optional.empty());
+
+    /** True when there is nothing to send. */
+    public boolean isEmpty() {
+      return etag.isEmpty() && lastModified.isEmpty();
+    }
+  }
+
+  /** The answer to {@link #getIfChanged}: new content, still the known version, or no such file. */
+  sealed interface Refreshed {
+    /**
+     * The file's content, changed since the known version (or read unconditionally).
+     *
+     * @param content the bytes
+     * @param validators what to send next time; {@link Validators#NONE} when the server gave none
+     */
+    record Changed(byte[] content, Validators validators) implements Refreshed {}
+
+    /** The file is still the known version (HTTP 304): keep the copy. */
+    record Unchanged() implements Refreshed {}
+
+    /** The mirror has no such file. */
+    record Missing() implements Refreshed {}
+  }
+
+  /**
    * Appends the bytes of {@code relPath} from {@code offset} on to {@code partial}, asking an HTTP
    * server for a range when {@code offset > 0}. A server that ignores the range makes the
    * transport truncate {@code partial} and write from the start.

@@ -64,7 +64,7 @@ class OfflineEnvironmentTest {
   @Test
   void guildOfflineInTheEnvironmentMakesNoNetworkCall() throws Exception {
     String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/mirror";
-    assertThat(guild(false, "mirror", "add", "local", url).status()).isZero();
+    assertThat(guild(false, "mirror", "add", "local", url, "--no-check").status()).isZero();
 
     ProcessResult search = guild(true, "search", "anything");
     ProcessResult install = guild(true, "install", "anything");

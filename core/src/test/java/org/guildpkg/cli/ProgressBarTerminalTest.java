@@ -43,7 +43,7 @@ class ProgressBarTerminalTest {
     Path archive = TestArchives.random(tmp.resolve("out"), "big", "1", 12, 1 << 20, 42);
 
     String tty = install(true, tmp.resolve("home-tty"), archive);
-    assertThat(tty).contains("[" + "#".repeat(30) + "] 100%").contains("MB");
+    assertThat(tty).contains("[" + "#".repeat(30) + "] 100%").contains("MB").contains(" MB/s");
 
     String pipe = install(false, tmp.resolve("home-pipe"), archive);
     assertThat(pipe).doesNotContain("100%").doesNotContain("###");

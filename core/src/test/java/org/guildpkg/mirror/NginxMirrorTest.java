@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.guildpkg.spec.PackageName;
+import org.guildpkg.store.HomeLayout;
 import org.guildpkg.spec.Version;
 import org.guildpkg.transport.Downloader;
 import org.guildpkg.transport.ProgressListener;
@@ -59,6 +60,53 @@ class NginxMirrorTest {
         .download(mirrors.transport(mirrors.configured().get(0)), e.file(), e.size(), e.sha256(), ProgressListener.NONE);
     assertThat(Files.readAllBytes(got)).isEqualTo(Files.readAllBytes(a));
     assertThat(warnings).isEmpty();
+  }
+
+  /** The access log's status codes of GETs of {@code path} since the last call, in order. */
+  private static List<String> statuses(String path) throws Exception {
+    Path log = nginx.root().resolveSibling("logs/access.log");
+    List<String> out = Files.readAllLines(log).stream()
+        .filter(l -> l.contains("\"GET " + path + " HTTP/"))
+        .map(l -> l.substring(l.indexOf("\" ", l.indexOf("\"GET ")) + 2).split(" ")[0]).toList();
+    Files.write(log, new byte[0]); // nginx appends (O_APPEND): the next lines start the file again
+    return out;
+  }
+
+  @Test
+  void anUnchangedIndexIsRefreshedWithAConditionalRequestAnsweredNotModified() throws Exception {
+    KeyPair keys = SigningKeys.generate(tmp.resolve("keys"));
+    var url = nginx.url().resolve("cond-test/");
+    Publisher.publish(List.of(TestPackages.simple(tmp.resolve("w"), "alpha", "1.0", "", "a", tmp.resolve("o1"))),
+        url, Optional.of(keys.getPrivate()));
+    statuses("/cond-test/index.json"); // forget the publisher's reads
+    MirrorSpec spec = new MirrorSpec("web", url, Optional.of(keys.getPublic()));
+    Path home = tmp.resolve("home");
+    java.util.function.Supplier<MirrorIndex> refresh = () -> {
+      LoadedIndex li = new Mirrors(home, false, w -> { }, List.of(spec)).indexes().get(0);
+      assertThat(li.fromCache()).isFalse();
+      return li.index();
+    };
+
+    assertThat(refresh.get().serial()).isEqualTo(1);
+    assertThat(refresh.get().serial()).isEqualTo(1);
+    assertThat(refresh.get().packages()).hasSize(1);
+    // One whole read (index and signature), then two 304s and no read of the signature.
+    List<String> log = Files.readAllLines(nginx.root().resolveSibling("logs/access.log"));
+    assertThat(log.stream().filter(l -> l.contains("/cond-test/index.json.sig ")).count()).isEqualTo(1);
+    assertThat(statuses("/cond-test/index.json")).containsExactly("200", "304", "304");
+
+    Publisher.publish(List.of(TestPackages.simple(tmp.resolve("w"), "beta", "1.0", "", "b", tmp.resolve("o2"))),
+        url, Optional.of(keys.getPrivate()));
+    statuses("/cond-test/index.json");
+    assertThat(refresh.get().packages()).hasSize(2);
+    assertThat(statuses("/cond-test/index.json")).containsExactly("200");
+
+    // A cached copy that no longer matches its signature is not kept on a 304: it is read whole.
+    Path cached = HomeLayout.of(home).cachedIndex("web");
+    Files.writeString(cached, Files.readString(cached).replace("\"serial\"", "\"serial\" "));
+    assertThat(refresh.get().packages()).hasSize(2);
+    assertThat(refresh.get().serial()).isEqualTo(2);
+    assertThat(statuses("/cond-test/index.json")).containsExactly("304", "200", "304");
   }
 
   @Test

@@ -156,9 +156,20 @@ final class S3Transport implements Transport {
 
   @Override
   public Optional<byte[]> get(String relPath, long maxBytes) {
+    Refreshed r = getIfChanged(relPath, maxBytes, Validators.NONE);
+    return r instanceof Refreshed.Changed c ? Optional.of(c.content()) : Optional.empty();
+  }
+
+  /**
+   * A GetObject with {@code If-None-Match} set to the known ETag (S3 and S3Proxy answer 304 when
+   * it still matches); S3's ETag is the validator, Last-Modified is not needed.
+   */
+  @Override
+  public Refreshed getIfChanged(String relPath, long maxBytes, Validators known) {
     URI uri = resolve(relPath);
-    try (ResponseInputStream<GetObjectResponse> in = client().getObject(
-        GetObjectRequest.builder().bucket(bucket).key(key(relPath)).build())) {
+    GetObjectRequest.Builder req = GetObjectRequest.builder().bucket(bucket).key(key(relPath));
+    known.etag().ifPresent(req::ifNoneMatch);
+    try (ResponseInputStream<GetObjectResponse> in = client().getObject(req.build())) {
       Long length = in.response().contentLength();
       if (length != null && length > maxBytes) {
         in.abort();
@@ -169,9 +180,14 @@ final class S3Transport implements Transport {
         in.abort();
         throw new TooLargeException(uri, maxBytes);
       }
-      return Optional.of(b);
+      return new Refreshed.Changed(b, new Validators(Optional.ofNullable(in.response().eTag()), Optional.empty()));
     } catch (NoSuchKeyException e) {
-      return Optional.empty();
+      return new Refreshed.Missing();
+    } catch (S3Exception e) {
+      if (e.statusCode() == 304 && known.etag().isPresent()) {
+        return new Refreshed.Unchanged();
+      }
+      throw failure("GET", uri, e);
     } catch (SdkException e) {
       throw failure("GET", uri, e);
     } catch (IOException e) {

@@ -19,6 +19,7 @@ import org.guildpkg.mirror.MirrorIndex;
 import org.guildpkg.mirror.Publisher;
 import org.guildpkg.mirror.SigningKeys;
 import org.guildpkg.mirror.TestPackages;
+import org.guildpkg.transport.Transport;
 import org.guildpkg.transport.Transports;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -193,6 +194,23 @@ class S3MirrorTest {
    * with {@code If-None-Match: *} over an existing object (and ignores {@code If-Match}) instead of
    * answering 412, as AWS S3 does. Should a later S3Proxy enforce them, this fails as a reminder.
    */
+  @Test
+  void anUnchangedObjectIsReadConditionallyByItsETag() {
+    admin.putObject(p -> p.bucket(BUCKET).key("cond/index.json"), RequestBody.fromString("one"));
+    Transport t = Transport.of(URI.create("s3://" + BUCKET + "/cond/"), false);
+    Transport.Refreshed first = t.getIfChanged("index.json", 100, Transport.Validators.NONE);
+    assertThat(first).isInstanceOf(Transport.Refreshed.Changed.class);
+    Transport.Validators v = ((Transport.Refreshed.Changed) first).validators();
+    assertThat(v.etag()).isPresent();
+    assertThat(t.getIfChanged("index.json", 100, v)).isInstanceOf(Transport.Refreshed.Unchanged.class);
+    admin.putObject(p -> p.bucket(BUCKET).key("cond/index.json"), RequestBody.fromString("two"));
+    Transport.Refreshed after = t.getIfChanged("index.json", 100, v);
+    assertThat(after).isInstanceOf(Transport.Refreshed.Changed.class);
+    assertThat(new String(((Transport.Refreshed.Changed) after).content(), java.nio.charset.StandardCharsets.UTF_8))
+        .isEqualTo("two");
+    assertThat(t.getIfChanged("missing.json", 100, v)).isInstanceOf(Transport.Refreshed.Missing.class);
+  }
+
   @Test
   void s3ProxyDoesNotEnforceConditionalPuts() {
     admin.putObject(p -> p.bucket(BUCKET).key("probe/x"), RequestBody.fromString("one"));
