@@ -14,7 +14,8 @@ import org.guildpkg.tf.model.SavedModel;
 /**
  * The in-process baseline of serve-wrk.sh: N threads call a model's serving_default with what one
  * HTTP request of the same run carries, for S seconds, and print requests/s and p50/p99 latency in
- * the format of serve-wrk.lua.
+ * the format of serve-wrk.lua, with the process's CPU (cores) as {@code server_cores}. Warms up
+ * for {@code -Dwarmup=SECONDS} (default 1) first.
  *
  * <p>Usage: {@code InProcessPredict MODEL_DIR SECONDS CONNECTIONS...}: half_plus_two, called with
  * the three rows x = 1, 2, 5. With {@code -Dimages=IDX_GZ [-Dindex=I]}: a classifier of uint8 28x28
@@ -26,7 +27,7 @@ public final class InProcessPredict {
     double seconds = Double.parseDouble(args[1]);
     try (SavedModel model = SavedModel.open(Path.of(args[0]))) {
       Runnable call = call(model);
-      long warm = System.nanoTime() + 1_000_000_000L;
+      long warm = System.nanoTime() + (long) (Double.parseDouble(System.getProperty("warmup", "1")) * 1e9);
       while (System.nanoTime() < warm) {
         call.run();
       }
@@ -54,6 +55,7 @@ public final class InProcessPredict {
             counts[id] = n;
           }));
         }
+        long cpu0 = cpuNanos();
         long start = System.nanoTime();
         ts.forEach(Thread::start);
         Thread.sleep((long) (seconds * 1000));
@@ -70,10 +72,16 @@ public final class InProcessPredict {
           at += counts[t];
         }
         Arrays.sort(all);
-        System.out.printf("inprocess c=%d RESULT rps=%.1f p50_ms=%.3f p99_ms=%.3f errors=0 requests=%d%n",
-            threads, total / elapsed, all[total / 2] / 1e6, all[(int) (total * 0.99)] / 1e6, total);
+        System.out.printf("inprocess c=%d RESULT rps=%.1f p50_ms=%.3f p99_ms=%.3f errors=0 requests=%d"
+                + " client_cores=0 server_cores=%.2f%n", threads, total / elapsed, all[total / 2] / 1e6,
+            all[(int) (total * 0.99)] / 1e6, total, (cpuNanos() - cpu0) / 1e9 / elapsed);
       }
     }
+  }
+
+  private static long cpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean)
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
   }
 
   /** One call of the model, as one HTTP request of the same run; throws on a wrong answer. */

@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Holds N slow connections open to an HTTP server until stdin closes (serve-grpc.sh runs wrk beside
+ * Holds N slow connections open to an HTTP server until stdin closes (serve.sh runs wrk beside
  * it): a partial request line, partial headers, a stalled chunked body, a TLS hello, and
  * {@code Expect: 100-continue} without the body, in turn.
  *

@@ -14,6 +14,7 @@ import org.guildpkg.install.PackageManager;
 import org.guildpkg.mirror.MirrorConfig;
 import org.guildpkg.mirror.Mirrors;
 import org.guildpkg.mirror.Search;
+import org.guildpkg.spec.LabelSpec;
 import org.guildpkg.spec.PackageName;
 import org.guildpkg.spec.PackageType;
 import org.guildpkg.spec.Requirement;
@@ -122,15 +123,16 @@ public final class GuildHome {
 
   /**
    * The installed package that best satisfies {@code spec} ({@code NAME}, {@code NAME@1.2},
-   * {@code NAME>=1.0}): the highest installed version that matches. When none is installed and
-   * this home is not offline, the package and its requires are installed from the configured
-   * mirrors first.
+   * {@code NAME==1.2}, {@code NAME>=1.0}, or {@code NAME@LABEL} for the version a mirror label
+   * such as {@code stable} names): the highest installed version that matches. When none is
+   * installed and this home is not offline, the package and its requires are installed from the
+   * configured mirrors first.
    *
    * @throws GuildException naming the spec and the home when no installed version matches and no
    *     mirror can provide one
    */
   public GuildPackage load(String spec) {
-    Requirement r = Requirement.parse(spec);
+    Requirement r = requirement(spec);
     Optional<GuildPackage> installed = store().find(r);
     if (installed.isPresent()) {
       return installed.get();
@@ -170,7 +172,19 @@ public final class GuildHome {
 
   /** The highest installed version satisfying {@code spec}, if any; never installs anything. */
   public Optional<GuildPackage> find(String spec) {
-    return store().find(Requirement.parse(spec));
+    return store().find(requirement(spec));
+  }
+
+  /**
+   * Reads a package spec; a {@code NAME@LABEL} spec becomes the exact version the label names in
+   * the index of the first configured mirror that has the package (its cached index when offline).
+   *
+   * @throws GuildException for a bad spec or a label the mirror lacks (naming the labels it has)
+   */
+  public Requirement requirement(String spec) {
+    return LabelSpec.parse(spec).isPresent()
+        ? packageManager().resolveSpec(spec).requirement()
+        : Requirement.parse(spec);
   }
 
   /**
@@ -192,15 +206,26 @@ public final class GuildHome {
    * front end, labelled with the archive's file name.
    */
   public List<GuildPackage> install(List<String> specs) {
+    return install(specs, false);
+  }
+
+  /**
+   * Like {@link #install(List)}; with {@code reinstall}, each named package is fetched again (or
+   * read from the archive given) and replaces its installed copy atomically, as {@code guild
+   * install --reinstall} does: a failed reinstall leaves the old copy as it was. See
+   * {@link PackageManager#install(List, boolean)}.
+   */
+  public List<GuildPackage> install(List<String> specs, boolean reinstall) {
     List<GuildPackage> out = new ArrayList<>();
     for (String spec : specs) {
       if (!isArchivePath(spec)) {
-        out.addAll(packageManager().installSpecs(List.of(spec)));
+        out.addAll(packageManager().installSpecs(List.of(spec), reinstall));
         continue;
       }
       Path archive = Path.of(spec);
-      out.add(store().install(archive, InstallOptions.defaults()
-          .withProgress(frontEnd.progress(archive.getFileName().toString()))));
+      InstallOptions options = InstallOptions.defaults()
+          .withProgress(frontEnd.progress(archive.getFileName().toString()));
+      out.add(store().install(archive, reinstall ? options.replacing() : options));
     }
     return out;
   }

@@ -16,8 +16,9 @@ import java.util.Optional;
  *       SavedModel or a folder of TFRecords, which has no package;
  *   <li>an archive ({@code NAME-VERSION.pkg.tar.zst}): installed into the home (nothing to do when
  *       it is installed already with the same content), then its installed folder;
- *   <li>an installed package, {@code NAME}, {@code NAME@VERSION} or a constraint such as
- *       {@code "NAME>=1.0"}: the highest installed version that matches, installed from the
+ *   <li>an installed package, {@code NAME}, {@code NAME@VERSION}, {@code NAME==VERSION}, a
+ *       constraint such as {@code "NAME>=1.0"}, or {@code NAME@LABEL} (the version a mirror label
+ *       such as {@code stable} names): the highest installed version that matches, installed from the
  *       configured mirrors first when none is and the home is not offline (as
  *       {@link GuildHome#load} does).
  * </ol>

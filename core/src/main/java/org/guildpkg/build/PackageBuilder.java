@@ -25,6 +25,7 @@ import org.guildpkg.archive.Manifest;
 import org.guildpkg.archive.PackageFormat;
 import org.guildpkg.io.FileOps;
 import org.guildpkg.spec.GuildPkg;
+import org.guildpkg.spec.Version;
 import org.guildpkg.spec.Source;
 import org.guildpkg.spi.PackageInspector;
 import org.guildpkg.store.BuildDirs;
@@ -71,6 +72,7 @@ public final class PackageBuilder {
   private SourceSearchPath searchPath = SourceSearchPath.fromEnvironment();
   private OptionalLong sourceDateEpoch;
   private Consumer<String> progress = OUTPUT::info;
+  private Optional<Version> version = Optional.empty();
 
   private PackageBuilder(Path dir) {
     this.dir = dir.toAbsolutePath().normalize();
@@ -134,6 +136,21 @@ public final class PackageBuilder {
     return this;
   }
 
+  /**
+   * Builds the package with {@code version} instead of the GuildPkg's (as {@code guild package
+   * --run ID --version X} does for a training run, whose GuildPkg says source version + run
+   * number). The packager sees it as {@code pkgver}. An archive of the same name and version
+   * already in the output folder is kept when it is identical and refused when it differs, so a
+   * chosen version never silently names two different packages.
+   */
+  public PackageBuilder version(Version version) {
+    if (version == null) {
+      throw new IllegalArgumentException("version is required");
+    }
+    this.version = Optional.of(version);
+    return this;
+  }
+
   /** Where progress lines and the packager's output go, line by line (default: SLF4J). */
   public PackageBuilder progress(Consumer<String> lines) {
     this.progress = lines == null ? OUTPUT::info : lines;
@@ -147,7 +164,7 @@ public final class PackageBuilder {
    * @throws GuildException with one line naming what failed and where; nothing is left behind
    */
   public Path build() {
-    GuildPkg pkg = GuildPkg.parse(dir.resolve("GuildPkg"));
+    GuildPkg pkg = withVersion(GuildPkg.parse(dir.resolve("GuildPkg")));
     HomeLayout layout = layout();
     Path home = layout.root();
     Path out = output.orElse(pkg.folder());
@@ -196,7 +213,9 @@ public final class PackageBuilder {
       manifest = manifest.withInterfaceData(data);
       checkInterrupted();
       progress.accept("==> Writing " + PackageFormat.fileName(manifest) + "...");
-      Path archive = ArchiveWriter.write(manifest, pkgdir, out, sourceDateEpoch.orElse(0L));
+      Path archive = version.isPresent()
+          ? writeUnlessDifferent(manifest, pkgdir, out, work)
+          : ArchiveWriter.write(manifest, pkgdir, out, sourceDateEpoch.orElse(0L));
       progress.accept("==> Finished making: " + pkg.name() + " " + pkg.version());
       return archive;
     } catch (IOException e) {
@@ -209,6 +228,28 @@ public final class PackageBuilder {
         // the hook runs anyway
       }
     }
+  }
+
+  private GuildPkg withVersion(GuildPkg pkg) {
+    return version.map(v -> new GuildPkg(pkg.file(), pkg.name(), v, pkg.type(), pkg.description(),
+        pkg.tags(), pkg.license(), pkg.requires(), pkg.sources(), pkg.sha256sums(), pkg.packager(),
+        pkg.references(), pkg.lines())).orElse(pkg);
+  }
+
+  /** Writes the archive beside, then keeps an identical one in {@code out} or refuses a different one. */
+  private Path writeUnlessDifferent(Manifest manifest, Path pkgdir, Path out, Path work) throws IOException {
+    Path fresh = ArchiveWriter.write(manifest, pkgdir, work.resolve("out"), sourceDateEpoch.orElse(0L));
+    Path target = out.resolve(fresh.getFileName().toString());
+    if (Files.exists(target)) {
+      if (ArchiveWriter.sha256(target).equals(ArchiveWriter.sha256(fresh))) {
+        return target;
+      }
+      throw new GuildException("refusing to overwrite " + target + ": it is a different " + manifest.name()
+          + "@" + manifest.version() + "; choose another --version, or move that archive away");
+    }
+    Files.createDirectories(out);
+    Files.move(fresh, target); // no REPLACE_EXISTING: one appearing meanwhile is not overwritten either
+    return target;
   }
 
   /**

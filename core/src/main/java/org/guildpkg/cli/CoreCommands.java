@@ -18,6 +18,7 @@ final class CoreCommands {
     commands.add(new InfoCommand());
     commands.add(new VerifyCommand());
     commands.add(new PublishCommand());
+    commands.add(new LabelCommand());
     commands.add(new KeyCommand());
     commands.add(new MirrorCommand());
     commands.add(new SearchCommand());

@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 import org.guildpkg.GuildException;
 import org.guildpkg.build.PackageBuilder;
 import org.guildpkg.build.SourceSearchPath;
+import org.guildpkg.spec.Version;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -16,10 +17,13 @@ import picocli.CommandLine.ParentCommand;
 /**
  * {@code guild package [DIR]}: builds {@code NAME-VERSION.pkg.tar.zst} from a package folder, or
  * with {@code --gen-checksums} prints the {@code sha256sums} block for its sources.
+ *
+ * <p>Its {@code --version X} (a run package's version) takes the place of the standard help
+ * options' {@code --version}, as {@code deploy}'s does, so it declares {@code --help} alone;
+ * {@code guild --version} still prints guild's version.
  */
 @Command(
     name = "package",
-    mixinStandardHelpOptions = true,
     description = {
       "Build NAME-VERSION.pkg.tar.zst from a package folder.",
       "Fetches and verifies the sources listed in the folder's GuildPkg, runs the packager's"
@@ -29,6 +33,9 @@ import picocli.CommandLine.ParentCommand;
     })
 final class PackageCommand implements Callable<Integer> {
   @ParentCommand GuildCli parent;
+
+  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+  boolean help;
 
   @Parameters(
       index = "0",
@@ -44,6 +51,14 @@ final class PackageCommand implements Callable<Integer> {
       description = "Package training run ID of the project DIR: the folder DIR/runs/ID, whose"
           + " GuildPkg guild train wrote (default: package DIR itself).")
   String run;
+
+  @Option(
+      names = "--version",
+      paramLabel = "X",
+      description = "With --run: the model package's version (such as 1.1 or 2.0-rc1) instead of"
+          + " the source's version + the run number; an existing archive of that name and version"
+          + " with other content is not overwritten (default: the run's GuildPkg version).")
+  String version;
 
   @Option(
       names = "--output",
@@ -75,6 +90,14 @@ final class PackageCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (version != null && run == null) {
+      throw new GuildException("--version X is for a training run's package (guild package --run ID"
+          + " --version X); for a package folder, set 'version' in its GuildPkg");
+    }
+    if (version != null && !Version.isValid(version)) {
+      throw new GuildException("invalid --version '" + version + "': expected dotted numbers with an"
+          + " optional -suffix, such as 1.2 or 2.0-rc1");
+    }
     if (run != null) {
       Path runDir = dir.resolve("runs").resolve(run);
       if (!java.nio.file.Files.isRegularFile(runDir.resolve("GuildPkg"))) {
@@ -89,6 +112,9 @@ final class PackageCommand implements Callable<Integer> {
         .sources(SourceSearchPath.fromEnvironment().withFirst(sources));
     if (output != null) {
       builder.output(output);
+    }
+    if (version != null) {
+      builder.version(Version.parse(version));
     }
     if (genChecksums) {
       var sums = builder.checksums();

@@ -2,18 +2,18 @@ package org.guildpkg.cli;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.guildpkg.mirror.IndexEntry;
-import org.guildpkg.mirror.Mirrors;
 import org.guildpkg.mirror.Publisher;
-import org.guildpkg.mirror.SigningKeys;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-/** {@code guild publish ARCHIVE... --mirror URL [--key FILE]}: adds archives to a mirror. */
+/**
+ * {@code guild publish ARCHIVE... --mirror URL [--key FILE] [--label LABEL]...}: adds archives to a
+ * mirror, optionally pointing labels at them in the same signed index update.
+ */
 @Command(
     name = "publish",
     mixinStandardHelpOptions = true,
@@ -25,25 +25,28 @@ final class PublishCommand implements Callable<Integer> {
   @Parameters(arity = "1..*", paramLabel = "ARCHIVE", description = "Package archives (.pkg.tar.zst) to publish.")
   List<Path> archives;
 
-  @Option(names = "--mirror", required = true, paramLabel = "URL",
-      description = "The mirror: file:///folder, a folder path, http(s)://host/path/ accepting PUT, s3://BUCKET/PREFIX (guild-s3), or the NAME of a configured mirror (publishing with its credentials).")
-  String mirror;
+  @picocli.CommandLine.Mixin PublishTarget target = new PublishTarget();
 
-  @Option(names = "--key", paramLabel = "FILE",
-      description = "Ed25519 private key (from 'guild key generate') to sign the index with; default: unsigned.")
-  Path key;
+  @Option(names = "--label", paramLabel = "LABEL",
+      description = "Point the mirror label LABEL (such as stable or best) at each published package's"
+          + " version, in the same signed index update; repeatable (default: no label changes)."
+          + " 'guild label set' moves a label later.")
+  List<String> labels = new java.util.ArrayList<>();
 
   @Override
   public Integer call() {
-    Publisher.PublishResult r = Publisher.publish(archives, Mirrors.forPublishing(parent.home(), mirror),
-        Optional.ofNullable(key).map(SigningKeys::readPrivate));
+    labels.forEach(org.guildpkg.spec.LabelSpec::checkLabel);
+    Publisher.PublishResult r = Publisher.publish(archives, labels, target.transport(parent), target.signingKey());
     for (IndexEntry e : r.added()) {
       parent.out().println("published " + e.manifest().id() + " (" + e.size() + " bytes)");
     }
     for (IndexEntry e : r.unchanged()) {
       parent.out().println("unchanged " + e.manifest().id() + " (already on the mirror)");
     }
-    parent.out().println("index serial " + r.serial() + (key == null ? ", unsigned" : ", signed"));
+    for (Publisher.LabelChange c : r.labelled()) {
+      parent.out().println("labelled " + c);
+    }
+    parent.out().println("index serial " + r.serial() + (target.key == null ? ", unsigned" : ", signed"));
     return 0;
   }
 }

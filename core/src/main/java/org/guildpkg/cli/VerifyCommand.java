@@ -55,8 +55,11 @@ final class VerifyCommand implements Callable<Integer> {
     }
     if (!problems.isEmpty()) {
       parent.out().flush();
+      String damaged = report.packages().stream().filter(r -> !r.ok())
+          .map(r -> r.pkg().name() + "@" + r.pkg().version()).distinct()
+          .collect(java.util.stream.Collectors.joining(" "));
       throw new GuildException(problems.size() + " file(s) differ from their packages' file lists: "
-          + String.join(", ", problems) + "; reinstall the package to repair it");
+          + String.join(", ", problems) + "; repair with 'guild install --reinstall " + damaged + "'");
     }
     return 0;
   }

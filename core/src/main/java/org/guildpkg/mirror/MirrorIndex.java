@@ -14,21 +14,31 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import org.guildpkg.GuildException;
+import org.guildpkg.spec.LabelSpec;
 import org.guildpkg.spec.PackageName;
 import org.guildpkg.spec.Version;
 
 /**
  * A mirror's {@code index.json}: a format version, a {@code serial} that grows with every
- * publish, and every published package version ({@link IndexEntry}).
+ * publish, every published package version ({@link IndexEntry}), and the mirror's labels.
  *
  * <pre>
  * {"format": 1, "serial": 7, "packages": [{"name": "fashion-mnist", "version": "1.0", ...,
- *   "file": "packages/fashion-mnist/fashion-mnist-1.0.pkg.tar.zst", "size": 123, "sha256": "..."}]}
+ *   "file": "packages/fashion-mnist/fashion-mnist-1.0.pkg.tar.zst", "size": 123, "sha256": "..."}],
+ *  "labels": {"stable": {"fashion-mnist": "1.0"}}}
  * </pre>
  *
- * <p>Entries are kept sorted by name, then version, so that the same content always gives the
- * same bytes. Immutable.
+ * <p>A label ({@code stable}, {@code best}, any name valid by
+ * {@link org.guildpkg.spec.LabelSpec#isValidLabel}) maps package names to one version each, a
+ * version the index lists; {@code NAME@LABEL} specs resolve through it. Labels live in the signed
+ * index, so they change only by a signed index update, like everything else. An index without
+ * labels has no {@code labels} key (older readers ignore the key).
+ *
+ * <p>Entries are kept sorted by name, then version, and labels by name, so that the same content
+ * always gives the same bytes. Immutable.
  */
 public final class MirrorIndex {
   /** The index format this code writes and reads. */
@@ -72,8 +82,14 @@ public final class MirrorIndex {
   private final long serial;
   private final List<IndexEntry> packages;
   private final Map<PackageName, List<IndexEntry>> byName;
+  private final SortedMap<String, SortedMap<PackageName, Version>> labels;
 
   private MirrorIndex(long serial, List<IndexEntry> packages) {
+    this(serial, packages, Map.of());
+  }
+
+  private MirrorIndex(long serial, List<IndexEntry> packages,
+      Map<String, ? extends Map<PackageName, Version>> labels) {
     this.serial = serial;
     List<IndexEntry> sorted = new ArrayList<>(packages);
     sorted.sort(ORDER);
@@ -83,6 +99,20 @@ public final class MirrorIndex {
       map.computeIfAbsent(e.name(), n -> new ArrayList<>()).add(e);
     }
     this.byName = map;
+    SortedMap<String, SortedMap<PackageName, Version>> l = new TreeMap<>();
+    labels.forEach((label, names) -> {
+      LabelSpec.checkLabel(label);
+      names.forEach((name, version) -> {
+        if (versions(name).stream().noneMatch(e -> e.version().equals(version))) {
+          throw new GuildException("label '" + label + "' names " + name + "@" + version
+              + ", which the index does not list");
+        }
+      });
+      if (!names.isEmpty()) {
+        l.put(label, Collections.unmodifiableSortedMap(new TreeMap<>(names)));
+      }
+    });
+    this.labels = Collections.unmodifiableSortedMap(l);
   }
 
   /** An index with no packages and serial 0, for a new mirror. */
@@ -115,12 +145,39 @@ public final class MirrorIndex {
     return versions(name).stream().filter(e -> e.version().equals(version)).findFirst();
   }
 
-  /** A copy with {@code entry} added (replacing the same name and version) and another serial. */
+  /** Every label, sorted, each with the version it names per package; empty when there are none. */
+  public SortedMap<String, SortedMap<PackageName, Version>> labels() {
+    return labels;
+  }
+
+  /** The version {@code label} names for {@code name}, if it names one. */
+  public Optional<Version> label(String label, PackageName name) {
+    return Optional.ofNullable(labels.getOrDefault(label, Collections.emptySortedMap()).get(name));
+  }
+
+  /**
+   * A copy with {@code entry} added (replacing the same name and version) and another serial;
+   * the labels are kept.
+   */
   public MirrorIndex with(List<IndexEntry> added, long newSerial) {
     Map<String, IndexEntry> all = new HashMap<>();
     packages.forEach(e -> all.put(e.manifest().id(), e));
     added.forEach(e -> all.put(e.manifest().id(), e));
-    return new MirrorIndex(newSerial, new ArrayList<>(all.values()));
+    return new MirrorIndex(newSerial, new ArrayList<>(all.values()), labels);
+  }
+
+  /**
+   * A copy (same serial) in which {@code label} names {@code version} of {@code name}, or no
+   * version of it when {@code version} is empty.
+   *
+   * @throws GuildException when the label is invalid or the index does not list the version
+   */
+  public MirrorIndex withLabel(String label, PackageName name, Optional<Version> version) {
+    Map<String, Map<PackageName, Version>> copy = new TreeMap<>();
+    labels.forEach((l, names) -> copy.put(l, new TreeMap<>(names)));
+    Map<PackageName, Version> names = copy.computeIfAbsent(LabelSpec.checkLabel(label), l -> new TreeMap<>());
+    version.ifPresentOrElse(v -> names.put(name, v), () -> names.remove(name));
+    return new MirrorIndex(serial, packages, copy);
   }
 
   /** The index as the bytes of {@code index.json}. */
@@ -130,6 +187,13 @@ public final class MirrorIndex {
     o.put("serial", serial);
     ArrayNode arr = o.putArray("packages");
     packages.forEach(e -> arr.add(e.toJson()));
+    if (!labels.isEmpty()) {
+      ObjectNode l = o.putObject("labels");
+      labels.forEach((label, names) -> {
+        ObjectNode n = l.putObject(label);
+        names.forEach((name, version) -> n.put(name.value(), version.value()));
+      });
+    }
     try {
       return JSON.writeValueAsBytes(o);
     } catch (IOException e) {
@@ -173,6 +237,27 @@ public final class MirrorIndex {
       }
       entries.add(e);
     }
-    return new MirrorIndex(serial.asLong(), entries);
+    Map<String, Map<PackageName, Version>> labels = new TreeMap<>();
+    JsonNode l = root.path("labels");
+    if (!l.isMissingNode() && !l.isObject()) {
+      throw new GuildException(where + ": index 'labels' is not an object; refusing the index");
+    }
+    try {
+      l.fields().forEachRemaining(label -> {
+        Map<PackageName, Version> names = labels.computeIfAbsent(LabelSpec.checkLabel(label.getKey()), k -> new TreeMap<>());
+        if (!label.getValue().isObject()) {
+          throw new GuildException("label '" + label.getKey() + "' is not an object of NAME: VERSION");
+        }
+        label.getValue().fields().forEachRemaining(n -> {
+          if (!n.getValue().isTextual()) {
+            throw new GuildException("label '" + label.getKey() + "' gives " + n.getKey() + " no version text");
+          }
+          names.put(PackageName.of(n.getKey()), Version.parse(n.getValue().asText()));
+        });
+      });
+      return new MirrorIndex(serial.asLong(), entries, labels);
+    } catch (GuildException e) {
+      throw new GuildException(where + ": " + e.getMessage() + "; refusing the index", e);
+    }
   }
 }

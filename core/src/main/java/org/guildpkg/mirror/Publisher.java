@@ -15,13 +15,16 @@ import org.guildpkg.archive.ArchiveReader;
 import org.guildpkg.archive.ArchiveWriter;
 import org.guildpkg.archive.Manifest;
 import org.guildpkg.archive.PackageFormat;
+import org.guildpkg.spec.LabelSpec;
+import org.guildpkg.spec.PackageName;
+import org.guildpkg.spec.Version;
 import org.guildpkg.transport.Transport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Adds package archives to a mirror: uploads each archive, then writes the index with a higher
- * serial, then its signature.
+ * Adds package archives to a mirror and moves its labels: uploads each archive, then writes the
+ * index with a higher serial, then its signature.
  *
  * <p>Publishing a name and version that the mirror has with other content is refused before
  * anything is written; the same content is a no-op. When the mirror's transport has a publishing
@@ -42,8 +45,31 @@ public final class Publisher {
 
   private Publisher() {}
 
-  /** What a publish did: the entries it added, those already there, and the index's serial now. */
-  public record PublishResult(List<IndexEntry> added, List<IndexEntry> unchanged, long serial) {}
+  /**
+   * What a publish did: the entries it added, those already there, the label changes it made
+   * (not those already so), and the index's serial now.
+   */
+  public record PublishResult(List<IndexEntry> added, List<IndexEntry> unchanged,
+      List<LabelChange> labelled, long serial) {}
+
+  /**
+   * One change of a mirror label: {@code label} names {@code version} of {@code name} from now
+   * on, or no version of it when {@code version} is empty.
+   */
+  public record LabelChange(String label, PackageName name, Optional<Version> version) {
+    /** Checks the label and that every part is present. */
+    public LabelChange {
+      LabelSpec.checkLabel(label);
+      if (name == null || version == null) {
+        throw new IllegalArgumentException("name and version are required");
+      }
+    }
+
+    @Override
+    public String toString() {
+      return label + ": " + name + version.map(v -> " -> " + v).orElse(" removed");
+    }
+  }
 
   /**
    * Publishes {@code archives} to the mirror at {@code mirror}.
@@ -55,7 +81,7 @@ public final class Publisher {
    */
   public static PublishResult publish(List<Path> archives, URI mirror, Optional<PrivateKey> key) {
     Map<String, Prepared> prepared = prepare(archives);
-    return publish(prepared, Transport.of(MirrorSpec.parseUrl(mirror.toString()), false), key);
+    return publish(prepared, List.of(), Transport.of(MirrorSpec.parseUrl(mirror.toString()), false), key);
   }
 
   /**
@@ -63,7 +89,37 @@ public final class Publisher {
    * credentials, say); otherwise as {@link #publish(List, URI, Optional)}.
    */
   public static PublishResult publish(List<Path> archives, Transport t, Optional<PrivateKey> key) {
-    return publish(prepare(archives), t, key);
+    return publish(archives, List.of(), t, key);
+  }
+
+  /**
+   * Publishes {@code archives} as {@link #publish(List, Transport, Optional)} does and, in the
+   * same signed index update, points each of {@code labels} at every published package's version.
+   */
+  public static PublishResult publish(List<Path> archives, List<String> labels, Transport t, Optional<PrivateKey> key) {
+    Map<String, Prepared> prepared = prepare(archives);
+    List<LabelChange> changes = new ArrayList<>();
+    for (String label : labels) {
+      for (Prepared p : prepared.values()) {
+        changes.add(new LabelChange(label, p.entry.name(), Optional.of(p.entry.version())));
+      }
+    }
+    return publish(prepared, changes, t, key);
+  }
+
+  /**
+   * Changes labels of the mirror behind {@code t} by a signed index update (a higher serial, a new
+   * signature), uploading nothing; a change that is already so is left out of the result.
+   *
+   * @throws GuildException naming the label, package and mirror when a change names a version the
+   *     mirror's index does not list, or the mirror is signed and {@code key} is absent; the index
+   *     is then unchanged
+   */
+  public static PublishResult label(Transport t, List<LabelChange> changes, Optional<PrivateKey> key) {
+    if (changes.isEmpty()) {
+      throw new GuildException("no label changes to publish");
+    }
+    return publish(new LinkedHashMap<>(), changes, t, key);
   }
 
   private static Map<String, Prepared> prepare(List<Path> archives) {
@@ -83,17 +139,19 @@ public final class Publisher {
     return prepared;
   }
 
-  private static PublishResult publish(Map<String, Prepared> prepared, Transport t, Optional<PrivateKey> key) {
+  private static PublishResult publish(Map<String, Prepared> prepared, List<LabelChange> labels,
+      Transport t, Optional<PrivateKey> key) {
+    List<Prepared> items = new ArrayList<>(prepared.values());
     if (t.capabilities().contains(Transport.Capability.LOCK)) {
       try (Transport.MirrorLock ignored = t.lock()) {
-        return update(t, new ArrayList<>(prepared.values()), key);
+        return update(t, items, labels, key);
       }
     }
     if (t.capabilities().contains(Transport.Capability.CONDITIONAL_WRITES)) {
-      return updateConditionally(t, new ArrayList<>(prepared.values()), key);
+      return updateConditionally(t, items, labels, key);
     }
     LOG.debug("{} has no publishing lock: concurrent publishers are not coordinated", t.base());
-    return update(t, new ArrayList<>(prepared.values()), key);
+    return update(t, items, labels, key);
   }
 
   private record Prepared(Path archive, IndexEntry entry) {}
@@ -110,15 +168,26 @@ public final class Publisher {
     }
   }
 
-  /** What a publish must do given the index as it is now. */
-  private record Plan(MirrorIndex current, List<Prepared> toUpload, List<IndexEntry> unchanged) {
+  /** What a publish must do given the index as it is now, and the index it then writes. */
+  private record Plan(MirrorIndex current, List<Prepared> toUpload, List<IndexEntry> unchanged,
+      List<LabelChange> labelled, MirrorIndex next) {
     List<IndexEntry> added() {
       return toUpload.stream().map(Prepared::entry).toList();
+    }
+
+    boolean nothingToDo() {
+      return toUpload.isEmpty() && labelled.isEmpty();
+    }
+
+    PublishResult result() {
+      return nothingToDo()
+          ? new PublishResult(List.of(), unchanged, List.of(), current.serial())
+          : new PublishResult(added(), unchanged, labelled, next.serial());
     }
   }
 
   private static Plan plan(Transport t, Optional<byte[]> indexBytes, List<Prepared> items,
-      Optional<PrivateKey> key) {
+      List<LabelChange> labels, Optional<PrivateKey> key) {
     String where = t.resolve(MirrorIndex.FILE).toString();
     MirrorIndex current = indexBytes.map(b -> MirrorIndex.parse(b, where)).orElse(MirrorIndex.empty());
     if (key.isEmpty() && t.get(MirrorIndex.SIGNATURE_FILE, MirrorIndex.MAX_SIGNATURE_BYTES).isPresent()) {
@@ -140,7 +209,31 @@ public final class Publisher {
                 + " never change: raise the version in GuildPkg and package again");
       }
     }
-    return new Plan(current, toUpload, unchanged);
+    MirrorIndex next = current.with(toUpload.stream().map(Prepared::entry).toList(), current.serial() + 1);
+    List<LabelChange> labelled = new ArrayList<>();
+    for (LabelChange c : labels) {
+      if (next.label(c.label(), c.name()).equals(c.version())) {
+        continue; // already so
+      }
+      if (c.version().isPresent() && next.find(c.name(), c.version().get()).isEmpty()) {
+        throw new GuildException("cannot point label '" + c.label() + "' at " + c.name() + "@"
+            + c.version().get() + ": mirror " + t.base() + " does not have it (versions: "
+            + next.versions(c.name()).stream().map(e -> e.version().value()).reduce((a, b) -> a + ", " + b)
+                .orElse("none") + ")");
+      }
+      if (c.version().isEmpty() && next.label(c.label(), c.name()).isEmpty()) {
+        throw new GuildException("cannot remove label '" + c.label() + "' from " + c.name()
+            + ": mirror " + t.base() + " has no such label on it (labels: " + labelNames(next) + ")");
+      }
+      next = next.withLabel(c.label(), c.name(), c.version());
+      labelled.add(c);
+    }
+    return new Plan(current, toUpload, unchanged, labelled, next);
+  }
+
+  /** The labels of {@code index}, comma-separated, or "none". */
+  static String labelNames(MirrorIndex index) {
+    return index.labels().isEmpty() ? "none" : String.join(", ", index.labels().keySet());
   }
 
   private static void upload(Transport t, List<Prepared> items) {
@@ -151,18 +244,18 @@ public final class Publisher {
   }
 
   /** Archives, then the index, then its signature; the caller holds the lock if there is one. */
-  private static PublishResult update(Transport t, List<Prepared> items, Optional<PrivateKey> key) {
-    Plan plan = plan(t, t.get(MirrorIndex.FILE, MirrorIndex.maxBytes()), items, key);
-    if (plan.toUpload().isEmpty()) {
+  private static PublishResult update(Transport t, List<Prepared> items, List<LabelChange> labels,
+      Optional<PrivateKey> key) {
+    Plan plan = plan(t, t.get(MirrorIndex.FILE, MirrorIndex.maxBytes()), items, labels, key);
+    if (plan.nothingToDo()) {
       LOG.debug("nothing new for {}", t.base());
-      return new PublishResult(List.of(), plan.unchanged(), plan.current().serial());
+      return plan.result();
     }
     upload(t, plan.toUpload());
-    MirrorIndex next = plan.current().with(plan.added(), plan.current().serial() + 1);
-    byte[] bytes = next.toBytes();
+    byte[] bytes = plan.next().toBytes();
     t.put(MirrorIndex.FILE, bytes);
     key.ifPresent(k -> t.put(MirrorIndex.SIGNATURE_FILE, SigningKeys.sign(k, bytes)));
-    return new PublishResult(plan.added(), plan.unchanged(), next.serial());
+    return plan.result();
   }
 
   /**
@@ -172,21 +265,21 @@ public final class Publisher {
    * signature is then written only if it is still the version read before checking that the index
    * is ours, so a slower publisher never puts an older signature over a newer one.
    */
-  private static PublishResult updateConditionally(Transport t, List<Prepared> items, Optional<PrivateKey> key) {
+  private static PublishResult updateConditionally(Transport t, List<Prepared> items,
+      List<LabelChange> labels, Optional<PrivateKey> key) {
     java.util.Set<String> uploaded = new java.util.HashSet<>();
     for (int attempt = 1; ; attempt++) {
       Optional<Transport.Versioned> read = t.getVersioned(MirrorIndex.FILE, MirrorIndex.maxBytes());
-      Plan plan = plan(t, read.map(Transport.Versioned::content), items, key);
-      if (plan.toUpload().isEmpty()) {
-        return new PublishResult(List.of(), plan.unchanged(), plan.current().serial());
+      Plan plan = plan(t, read.map(Transport.Versioned::content), items, labels, key);
+      if (plan.nothingToDo()) {
+        return plan.result();
       }
       upload(t, plan.toUpload().stream().filter(p -> !uploaded.contains(p.entry.file())).toList());
       plan.toUpload().forEach(p -> uploaded.add(p.entry.file()));
-      MirrorIndex next = plan.current().with(plan.added(), plan.current().serial() + 1);
-      byte[] bytes = next.toBytes();
+      byte[] bytes = plan.next().toBytes();
       if (t.putIf(MirrorIndex.FILE, bytes, read.map(Transport.Versioned::tag))) {
         key.ifPresent(k -> signIfStillCurrent(t, bytes, SigningKeys.sign(k, bytes)));
-        return new PublishResult(plan.added(), plan.unchanged(), next.serial());
+        return plan.result();
       }
       if (attempt == CONFLICT_ATTEMPTS) {
         throw new GuildException("cannot publish to mirror " + t.base() + ": its index changed under "

@@ -10,7 +10,8 @@ import org.guildpkg.GuildException;
 
 /**
  * A need for another package: a name and a version constraint, as in GuildPkg's {@code requires}
- * and in install specs ({@code fashion-mnist >= 1.0}, {@code fashion-mnist@1.0}).
+ * and in install specs ({@code fashion-mnist >= 1.0}, {@code fashion-mnist@1.0},
+ * {@code fashion-mnist==1.0}).
  */
 public record Requirement(PackageName name, VersionConstraint constraint) {
   private static final Pattern SPEC = Pattern.compile("\\s*([^\\s<>=@]+)\\s*(?:@\\s*(\\S+)|((?:[<>=].*)?))\\s*");
@@ -23,16 +24,22 @@ public record Requirement(PackageName name, VersionConstraint constraint) {
   }
 
   /**
-   * Parses one spec: {@code NAME}, {@code NAME@VERSION}, {@code NAME>=1.0} or
-   * {@code NAME >= 1.0, < 2.0}.
+   * Parses one spec: {@code NAME}, {@code NAME@VERSION}, {@code NAME==VERSION} (the same as
+   * {@code @}), {@code NAME>=1.0} or {@code NAME >= 1.0, < 2.0}. A mirror label
+   * ({@code NAME@stable}, see {@link LabelSpec}) is refused here: only a mirror resolves it.
    */
   public static Requirement parse(String spec) {
     Matcher m = spec == null ? null : SPEC.matcher(spec);
     if (m == null || !m.matches()) {
       throw new GuildException(
-          "invalid package spec '" + spec + "': expected NAME, NAME@VERSION or NAME>=VERSION");
+          "invalid package spec '" + spec + "': expected NAME, NAME@VERSION, NAME==VERSION or NAME>=VERSION");
     }
     PackageName name = PackageName.of(m.group(1));
+    if (m.group(2) != null && LabelSpec.isValidLabel(m.group(2))) {
+      throw new GuildException("package spec '" + spec.trim() + "' names the mirror label '"
+          + m.group(2) + "', which only a mirror's index resolves: use it with guild install, load,"
+          + " upgrade or serve, or give a version");
+    }
     if (m.group(2) != null) {
       return new Requirement(name, VersionConstraint.exactly(Version.parse(m.group(2))));
     }

@@ -11,13 +11,14 @@ import org.guildpkg.GuildException;
  * A condition on versions: a conjunction of comparisons such as {@code >= 1.0, < 2.0}; the empty
  * constraint ({@link #ANY}) accepts every version.
  *
- * <p>Operators: {@code =}, {@code >=}, {@code >}, {@code <=}, {@code <}.
+ * <p>Operators: {@code =}, {@code >=}, {@code >}, {@code <=}, {@code <}; pip's {@code ==} is
+ * read as {@code =} (and printed as {@code =}).
  */
 public final class VersionConstraint {
   /** Accepts every version. */
   public static final VersionConstraint ANY = new VersionConstraint(List.of());
 
-  private static final Pattern TERM = Pattern.compile("\\s*(>=|<=|=|>|<)\\s*(\\S+)\\s*");
+  private static final Pattern TERM = Pattern.compile("\\s*(>=|<=|==|=|>|<)\\s*(\\S+)\\s*");
 
   /** One comparison of a conjunction. */
   public record Term(String op, Version version) {
@@ -46,7 +47,8 @@ public final class VersionConstraint {
   }
 
   /**
-   * Parses {@code ">= 1.0"}, {@code "=2"}, {@code ">=1.0, <2.0"}; blank text is {@link #ANY}.
+   * Parses {@code ">= 1.0"}, {@code "=2"}, {@code "==2"} (pip's spelling of {@code =}),
+   * {@code ">=1.0, <2.0"}; blank text is {@link #ANY}.
    *
    * @throws GuildException naming the text when a term does not parse
    */
@@ -60,9 +62,9 @@ public final class VersionConstraint {
       if (!m.matches() || !Version.isValid(m.group(2))) {
         throw new GuildException(
             "invalid version constraint '" + text.trim() + "': expected terms like '>= 1.0',"
-                + " joined by commas, with operators = >= > <= <");
+                + " joined by commas, with operators = (or ==) >= > <= <");
       }
-      terms.add(new Term(m.group(1), Version.parse(m.group(2))));
+      terms.add(new Term(m.group(1).equals("==") ? "=" : m.group(1), Version.parse(m.group(2))));
     }
     return new VersionConstraint(terms);
   }

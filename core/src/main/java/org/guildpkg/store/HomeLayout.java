@@ -16,6 +16,7 @@ import org.guildpkg.spec.Version;
  * <pre>
  * config                   mirrors and their public keys (INI)
  * mirror-serials           highest index serial seen per mirror URL (rollback protection)
+ * followed-labels.json     packages installed through a mirror label, which upgrade follows
  * lock                     the store's lock file
  * packages/NAME/VERSION/   installed packages
  * tmp/                     the store's work folders (made and removed under the lock)
@@ -50,6 +51,11 @@ public record HomeLayout(Path root) {
   /** The file remembering the highest index serial seen per mirror URL. */
   public Path serials() {
     return root.resolve("mirror-serials");
+  }
+
+  /** The packages installed through a mirror label ({@code NAME@stable}); see {@link FollowedLabels}. */
+  public Path followedLabels() {
+    return root.resolve("followed-labels.json");
   }
 
   /** The store's lock file. */

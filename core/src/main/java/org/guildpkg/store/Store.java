@@ -167,9 +167,13 @@ public final class Store {
    * manifest (downloads and copies rename files; the manifest is what the file list and hashes
    * vouch for); callers that know what they asked for pass {@link InstallOptions#expecting}.
    *
+   * <p>With {@link InstallOptions#replacing()} an installed package of the same name and version
+   * is replaced instead: the archive is extracted and checked in full first, and the old copy goes
+   * only then, so a bad archive leaves it as it was.
+   *
    * @throws GuildException naming the archive when it is unsafe or corrupt, when another package
-   *     of the same name and version is installed, or when one of its {@code requires} is not
-   *     installed; the store is unchanged then
+   *     of the same name and version is installed (unless replacing), or when one of its
+   *     {@code requires} is not installed; the store is unchanged then
    */
   public GuildPackage install(Path archive, InstallOptions options) {
     if (options.checksum().isEmpty()) {
@@ -197,7 +201,7 @@ public final class Store {
     warnOnOddFileName(archive, m);
     Path dest = packageDir(m.name(), m.version());
     Optional<GuildPackage> present = read(dest);
-    if (present.isPresent()) {
+    if (present.isPresent() && !options.replace()) {
       if (present.get().manifest().toJson().equals(m.toJson())
           && readFileList(dest).equals(reader.files())) {
         LOG.debug("{} is already installed with the same content; nothing to do", id);
@@ -227,7 +231,22 @@ public final class Store {
       submitDirectories(staged, written);
       written.await();
       Files.createDirectories(dest.getParent());
-      Files.move(staged, dest, StandardCopyOption.ATOMIC_MOVE);
+      if (Files.exists(dest, LinkOption.NOFOLLOW_LINKS)) {
+        // A reinstall: the new copy is complete and checked; swap it in by two renames under the
+        // lock. A crash between them leaves the package absent (never half-written), and the next
+        // open sweeps the old copy from tmp/.
+        Path old = work.resolve("old");
+        Files.move(dest, old, StandardCopyOption.ATOMIC_MOVE);
+        try {
+          Files.move(staged, dest, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+          Files.move(old, dest, StandardCopyOption.ATOMIC_MOVE);
+          throw e;
+        }
+        LOG.debug("replaced {} in {}", id, dest);
+      } else {
+        Files.move(staged, dest, StandardCopyOption.ATOMIC_MOVE);
+      }
       FileOps.syncFolder(dest.getParent());
       LOG.debug("installed {} into {}", id, dest);
       return new GuildPackage(m, dest);
@@ -237,6 +256,21 @@ public final class Store {
     } finally {
       FileOps.deleteQuietly(work);
     }
+  }
+
+  /**
+   * Records that {@code name} follows the mirror label {@code label} (empty: follows none), for
+   * {@code guild upgrade}; see {@link FollowedLabels}.
+   */
+  public void followLabel(PackageName name, Optional<String> label) {
+    try (Lock l = lock()) {
+      FollowedLabels.write(layout, name, label);
+    }
+  }
+
+  /** The mirror label {@code name} follows, if it was installed through one. */
+  public Optional<String> followedLabel(PackageName name) {
+    return FollowedLabels.of(layout, name);
   }
 
   /** Every installed package, sorted by name and then version. */
@@ -320,6 +354,9 @@ public final class Store {
       for (GuildPackage p : doomed) {
         remove(p);
         removed.add(p);
+        if (installed(p.name()).isEmpty()) {
+          FollowedLabels.write(layout, p.name(), Optional.empty());
+        }
       }
       return removed;
     }
@@ -477,7 +514,7 @@ public final class Store {
       return Optional.empty(); // not installed, or uninstalled while we looked
     } catch (IOException e) {
       throw new GuildException("cannot read " + manifest + ": " + GuildException.reason(e)
-          + "; the store is damaged, reinstall the package", e);
+          + "; the store is damaged, " + repairHint(dir), e);
     }
   }
 
@@ -490,8 +527,14 @@ public final class Store {
       return out;
     } catch (IOException e) {
       throw new GuildException("cannot read " + file + ": " + GuildException.reason(e)
-          + "; the store is damaged, reinstall the package", e);
+          + "; the store is damaged, " + repairHint(dir), e);
     }
+  }
+
+  /** The repair of a damaged package folder {@code packages/NAME/VERSION}, as a command. */
+  private static String repairHint(Path dir) {
+    return "repair it with 'guild install --reinstall " + dir.getParent().getFileName() + "@"
+        + dir.getFileName() + "'";
   }
 
   private static ObjectNode fileListJson(List<FileEntry> files) {

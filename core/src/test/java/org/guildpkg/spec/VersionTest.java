@@ -80,6 +80,9 @@ class VersionTest {
     ">= 1.0, < 2.0 | 2.0      | false",
     ">= 1.0,<2.0   | 0.5      | false",
     "''            | 0.0.1    | true",
+    "== 1.0.1      | 1.0.1    | true",
+    "==1.0.1       | 1.0.10   | false",
+    "==1.0, <2.0   | 1.0      | true",
   })
   void constraintsMatchVersions(String constraint, String version, boolean matches) {
     assertThat(VersionConstraint.parse(constraint).test(Version.parse(version))).isEqualTo(matches);
@@ -94,11 +97,18 @@ class VersionTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {">=", "1.0", "=> 1.0", ">= 1.0,", ">= x", "~1.0", ">= 1.0 < 2.0", "!= 1"})
+  @ValueSource(strings = {">=", "1.0", "=> 1.0", ">= 1.0,", ">= x", "~1.0", ">= 1.0 < 2.0", "!= 1", "=== 1"})
   void badConstraintsNameTheText(String bad) {
     assertThatThrownBy(() -> VersionConstraint.parse(bad))
         .isInstanceOf(GuildException.class)
         .hasMessageContaining("invalid version constraint '" + bad.trim() + "'");
+  }
+
+  @Test
+  void pipsDoubleEqualsIsTheExactConstraint() {
+    assertThat(Requirement.parse("foo==1.0.1")).isEqualTo(Requirement.parse("foo@1.0.1"));
+    assertThat(Requirement.parse("foo == 1.0.1").toString()).isEqualTo("foo = 1.0.1");
+    assertThat(Requirement.parseList("foo==1.0.1, bar")).hasSize(2);
   }
 
   @Test

@@ -14,16 +14,20 @@ import org.guildpkg.GuildException;
 import org.guildpkg.grpc.proto.ClassificationRequest;
 import org.guildpkg.grpc.proto.ClassificationResponse;
 import org.guildpkg.grpc.proto.GetModelMetadataRequest;
+import org.guildpkg.grpc.proto.GetModelMetadataResponse;
 import org.guildpkg.grpc.proto.GetModelStatusRequest;
 import org.guildpkg.grpc.proto.GetModelStatusResponse;
 import org.guildpkg.grpc.proto.ModelServiceGrpc;
 import org.guildpkg.grpc.proto.ModelSpec;
+import org.guildpkg.grpc.proto.MultiInferenceRequest;
+import org.guildpkg.grpc.proto.MultiInferenceResponse;
 import org.guildpkg.grpc.proto.PredictRequest;
 import org.guildpkg.grpc.proto.PredictResponse;
 import org.guildpkg.grpc.proto.PredictionServiceGrpc;
 import org.guildpkg.grpc.proto.RegressionRequest;
 import org.guildpkg.grpc.proto.RegressionResponse;
 import org.guildpkg.grpc.proto.SignatureDefMap;
+import org.guildpkg.grpc.proto.WithheldSignatures;
 import org.tensorflow.proto.DataType;
 import org.tensorflow.proto.TensorProto;
 import org.tensorflow.proto.TensorShapeProto;
@@ -102,6 +106,33 @@ public final class ModelClient implements AutoCloseable {
   /** Calls Regress. */
   public RegressionResponse regress(RegressionRequest request) {
     return prediction().regress(request);
+  }
+
+  /**
+   * Calls MultiInference: several classify and regress tasks of one model on the same examples.
+   */
+  public MultiInferenceResponse multiInference(MultiInferenceRequest request) {
+    return prediction().multiInference(request);
+  }
+
+  /**
+   * Calls GetModelMetadata for the signatures of a model version that Guild's server does not
+   * serve because they change the model, with the reason, by key (empty from a server that
+   * withholds none, and from TensorFlow Serving).
+   */
+  public Map<String, String> withheldSignatures(ModelSpec spec) {
+    GetModelMetadataResponse r = prediction().getModelMetadata(GetModelMetadataRequest.newBuilder()
+        .setModelSpec(spec).addMetadataField("signature_def").build());
+    if (!r.containsMetadata("withheld_signatures")) {
+      return Map.of();
+    }
+    try {
+      return r.getMetadataOrThrow("withheld_signatures").unpack(WithheldSignatures.class)
+          .getReasonsMap();
+    } catch (InvalidProtocolBufferException e) {
+      throw new GuildException("the server's withheld_signatures is not a WithheldSignatures: "
+          + e.getMessage(), e);
+    }
   }
 
   /** Calls GetModelMetadata for the signatures of a model version. */

@@ -16,9 +16,12 @@ import org.guildpkg.grpc.proto.ClassificationResponse;
 import org.guildpkg.grpc.proto.ExampleList;
 import org.guildpkg.grpc.proto.ExampleListWithContext;
 import org.guildpkg.grpc.proto.GetModelStatusResponse;
+import org.guildpkg.grpc.proto.InferenceTask;
 import org.guildpkg.grpc.proto.Input;
 import org.guildpkg.grpc.proto.ModelSpec;
 import org.guildpkg.grpc.proto.ModelVersionStatus;
+import org.guildpkg.grpc.proto.MultiInferenceRequest;
+import org.guildpkg.grpc.proto.MultiInferenceResponse;
 import org.guildpkg.grpc.proto.PredictRequest;
 import org.guildpkg.grpc.proto.PredictResponse;
 import org.guildpkg.grpc.proto.PredictionServiceGrpc;
@@ -139,6 +142,51 @@ class GrpcServingTest {
             .addExamples(example(1f)))).build()))).isEqualTo(Status.Code.INVALID_ARGUMENT);
   }
 
+  static InferenceTask task(String signature, String method) {
+    return InferenceTask.newBuilder().setModelSpec(ModelClient.spec("half_plus_two", signature))
+        .setMethodName(method).build();
+  }
+
+  @Test
+  void multiInferenceRunsClassifyAndRegressTasksOnTheSameExamples() {
+    Input input = Input.newBuilder().setExampleList(ExampleList.newBuilder()
+        .addExamples(example(80f)).addExamples(example(2f))).build();
+    MultiInferenceResponse r = client.multiInference(MultiInferenceRequest.newBuilder()
+        .addTasks(task("regress_x_to_y", "tensorflow/serving/regress"))
+        .addTasks(task("classify_x_to_y", "tensorflow/serving/classify"))
+        .setInput(input).build());
+    assertThat(r.getResultsList()).hasSize(2);
+    assertThat(r.getResults(0).getModelSpec().getSignatureName()).isEqualTo("regress_x_to_y");
+    assertThat(r.getResults(0).getModelSpec().getVersion().getValue()).isEqualTo(123);
+    assertThat(r.getResults(0).getRegressionResult().getRegressionsList())
+        .extracting(Regression::getValue).containsExactly(42f, 3f);
+    assertThat(r.getResults(1).getModelSpec().getSignatureName()).isEqualTo("classify_x_to_y");
+    assertThat(r.getResults(1).getClassificationResult().getClassificationsList())
+        .extracting(c -> c.getClasses(0).getScore()).containsExactly(42f, 3f);
+    // TensorFlow Serving's refusals: no task, two models, a signature twice, another method.
+    Map<String, MultiInferenceRequest.Builder> bad = Map.of(
+        "Expected at least one task", MultiInferenceRequest.newBuilder(),
+        "same model name", MultiInferenceRequest.newBuilder()
+            .addTasks(task("regress_x_to_y", "tensorflow/serving/regress"))
+            .addTasks(InferenceTask.newBuilder().setModelSpec(ModelClient.spec("counter", "get_counter"))
+                .setMethodName("tensorflow/serving/regress")),
+        "Duplicate evaluation of signature: regress_x_to_y", MultiInferenceRequest.newBuilder()
+            .addTasks(task("regress_x_to_y", "tensorflow/serving/regress"))
+            .addTasks(task("regress_x_to_y", "tensorflow/serving/regress")),
+        "Unsupported signature method_name: tensorflow/serving/predict",
+        MultiInferenceRequest.newBuilder().addTasks(task("", "tensorflow/serving/predict")));
+    bad.forEach((message, request) -> {
+      StatusRuntimeException e = catchThrowableOfType(
+          () -> client.multiInference(request.setInput(input).build()), StatusRuntimeException.class);
+      assertThat(e.getStatus().getCode()).as(message).isEqualTo(Status.Code.INVALID_ARGUMENT);
+      assertThat(e.getStatus().getDescription()).contains(message);
+    });
+    // A task whose signature does not regress fails the call as Regress would.
+    assertThat(code(() -> client.multiInference(MultiInferenceRequest.newBuilder()
+        .addTasks(task("classify_x_to_y", "tensorflow/serving/regress")).setInput(input).build())))
+        .isEqualTo(Status.Code.INVALID_ARGUMENT);
+  }
+
   @Test
   void theCounterCountsThroughAnAllowedSignatureAndRefusesTheOthers() {
     float before = ModelClient.floats(client.predict("counter", "get_counter", Map.of())
@@ -184,6 +232,12 @@ class GrpcServingTest {
     // The counter's writing signatures are not in its metadata unless allowed.
     assertThat(client.signatures(ModelClient.spec("counter", "")).getSignatureDefMap())
         .containsOnlyKeys("get_counter", "incr_counter");
+    // ... and listed apart with the reason, as the REST metadata's withheld_signatures.
+    Map<String, String> withheld = client.withheldSignatures(ModelClient.spec("counter", ""));
+    assertThat(withheld).containsOnlyKeys("incr_counter_by", "reset_counter");
+    assertThat(withheld.get("reset_counter")).contains("changes the model's variables")
+        .contains("--allow-signature reset_counter");
+    assertThat(client.withheldSignatures(ModelClient.spec("half_plus_two", ""))).isEmpty();
     GetModelStatusResponse s = client.status(ModelClient.spec("half_plus_two", ""));
     assertThat(s.getModelVersionStatusList()).extracting(ModelVersionStatus::getVersion)
         .containsExactly(123L);

@@ -3,9 +3,6 @@ package org.guildpkg.grpc.proto;
 import static io.grpc.MethodDescriptor.generateFullMethodName;
 
 /**
- * <pre>
- * The methods Guild serves; MultiInference is left out (its calls get UNIMPLEMENTED).
- * </pre>
  */
 @io.grpc.stub.annotations.GrpcGenerated
 public final class PredictionServiceGrpc {
@@ -108,6 +105,37 @@ public final class PredictionServiceGrpc {
     return getPredictMethod;
   }
 
+  private static volatile io.grpc.MethodDescriptor<org.guildpkg.grpc.proto.MultiInferenceRequest,
+      org.guildpkg.grpc.proto.MultiInferenceResponse> getMultiInferenceMethod;
+
+  @io.grpc.stub.annotations.RpcMethod(
+      fullMethodName = SERVICE_NAME + '/' + "MultiInference",
+      requestType = org.guildpkg.grpc.proto.MultiInferenceRequest.class,
+      responseType = org.guildpkg.grpc.proto.MultiInferenceResponse.class,
+      methodType = io.grpc.MethodDescriptor.MethodType.UNARY)
+  public static io.grpc.MethodDescriptor<org.guildpkg.grpc.proto.MultiInferenceRequest,
+      org.guildpkg.grpc.proto.MultiInferenceResponse> getMultiInferenceMethod() {
+    io.grpc.MethodDescriptor<org.guildpkg.grpc.proto.MultiInferenceRequest, org.guildpkg.grpc.proto.MultiInferenceResponse> getMultiInferenceMethod;
+    if ((getMultiInferenceMethod = PredictionServiceGrpc.getMultiInferenceMethod) == null) {
+      synchronized (PredictionServiceGrpc.class) {
+        if ((getMultiInferenceMethod = PredictionServiceGrpc.getMultiInferenceMethod) == null) {
+          PredictionServiceGrpc.getMultiInferenceMethod = getMultiInferenceMethod =
+              io.grpc.MethodDescriptor.<org.guildpkg.grpc.proto.MultiInferenceRequest, org.guildpkg.grpc.proto.MultiInferenceResponse>newBuilder()
+              .setType(io.grpc.MethodDescriptor.MethodType.UNARY)
+              .setFullMethodName(generateFullMethodName(SERVICE_NAME, "MultiInference"))
+              .setSampledToLocalTracing(true)
+              .setRequestMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  org.guildpkg.grpc.proto.MultiInferenceRequest.getDefaultInstance()))
+              .setResponseMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  org.guildpkg.grpc.proto.MultiInferenceResponse.getDefaultInstance()))
+              .setSchemaDescriptor(new PredictionServiceMethodDescriptorSupplier("MultiInference"))
+              .build();
+        }
+      }
+    }
+    return getMultiInferenceMethod;
+  }
+
   private static volatile io.grpc.MethodDescriptor<org.guildpkg.grpc.proto.GetModelMetadataRequest,
       org.guildpkg.grpc.proto.GetModelMetadataResponse> getGetModelMetadataMethod;
 
@@ -199,9 +227,6 @@ public final class PredictionServiceGrpc {
   }
 
   /**
-   * <pre>
-   * The methods Guild serves; MultiInference is left out (its calls get UNIMPLEMENTED).
-   * </pre>
    */
   public interface AsyncService {
 
@@ -228,6 +253,13 @@ public final class PredictionServiceGrpc {
 
     /**
      */
+    default void multiInference(org.guildpkg.grpc.proto.MultiInferenceRequest request,
+        io.grpc.stub.StreamObserver<org.guildpkg.grpc.proto.MultiInferenceResponse> responseObserver) {
+      io.grpc.stub.ServerCalls.asyncUnimplementedUnaryCall(getMultiInferenceMethod(), responseObserver);
+    }
+
+    /**
+     */
     default void getModelMetadata(org.guildpkg.grpc.proto.GetModelMetadataRequest request,
         io.grpc.stub.StreamObserver<org.guildpkg.grpc.proto.GetModelMetadataResponse> responseObserver) {
       io.grpc.stub.ServerCalls.asyncUnimplementedUnaryCall(getGetModelMetadataMethod(), responseObserver);
@@ -236,9 +268,6 @@ public final class PredictionServiceGrpc {
 
   /**
    * Base class for the server implementation of the service PredictionService.
-   * <pre>
-   * The methods Guild serves; MultiInference is left out (its calls get UNIMPLEMENTED).
-   * </pre>
    */
   public static abstract class PredictionServiceImplBase
       implements io.grpc.BindableService, AsyncService {
@@ -250,9 +279,6 @@ public final class PredictionServiceGrpc {
 
   /**
    * A stub to allow clients to do asynchronous rpc calls to service PredictionService.
-   * <pre>
-   * The methods Guild serves; MultiInference is left out (its calls get UNIMPLEMENTED).
-   * </pre>
    */
   public static final class PredictionServiceStub
       extends io.grpc.stub.AbstractAsyncStub<PredictionServiceStub> {
@@ -293,6 +319,14 @@ public final class PredictionServiceGrpc {
 
     /**
      */
+    public void multiInference(org.guildpkg.grpc.proto.MultiInferenceRequest request,
+        io.grpc.stub.StreamObserver<org.guildpkg.grpc.proto.MultiInferenceResponse> responseObserver) {
+      io.grpc.stub.ClientCalls.asyncUnaryCall(
+          getChannel().newCall(getMultiInferenceMethod(), getCallOptions()), request, responseObserver);
+    }
+
+    /**
+     */
     public void getModelMetadata(org.guildpkg.grpc.proto.GetModelMetadataRequest request,
         io.grpc.stub.StreamObserver<org.guildpkg.grpc.proto.GetModelMetadataResponse> responseObserver) {
       io.grpc.stub.ClientCalls.asyncUnaryCall(
@@ -302,9 +336,6 @@ public final class PredictionServiceGrpc {
 
   /**
    * A stub to allow clients to do synchronous rpc calls to service PredictionService.
-   * <pre>
-   * The methods Guild serves; MultiInference is left out (its calls get UNIMPLEMENTED).
-   * </pre>
    */
   public static final class PredictionServiceBlockingV2Stub
       extends io.grpc.stub.AbstractBlockingStub<PredictionServiceBlockingV2Stub> {
@@ -342,6 +373,13 @@ public final class PredictionServiceGrpc {
 
     /**
      */
+    public org.guildpkg.grpc.proto.MultiInferenceResponse multiInference(org.guildpkg.grpc.proto.MultiInferenceRequest request) throws io.grpc.StatusException {
+      return io.grpc.stub.ClientCalls.blockingV2UnaryCall(
+          getChannel(), getMultiInferenceMethod(), getCallOptions(), request);
+    }
+
+    /**
+     */
     public org.guildpkg.grpc.proto.GetModelMetadataResponse getModelMetadata(org.guildpkg.grpc.proto.GetModelMetadataRequest request) throws io.grpc.StatusException {
       return io.grpc.stub.ClientCalls.blockingV2UnaryCall(
           getChannel(), getGetModelMetadataMethod(), getCallOptions(), request);
@@ -350,9 +388,6 @@ public final class PredictionServiceGrpc {
 
   /**
    * A stub to allow clients to do limited synchronous rpc calls to service PredictionService.
-   * <pre>
-   * The methods Guild serves; MultiInference is left out (its calls get UNIMPLEMENTED).
-   * </pre>
    */
   public static final class PredictionServiceBlockingStub
       extends io.grpc.stub.AbstractBlockingStub<PredictionServiceBlockingStub> {
@@ -390,6 +425,13 @@ public final class PredictionServiceGrpc {
 
     /**
      */
+    public org.guildpkg.grpc.proto.MultiInferenceResponse multiInference(org.guildpkg.grpc.proto.MultiInferenceRequest request) {
+      return io.grpc.stub.ClientCalls.blockingUnaryCall(
+          getChannel(), getMultiInferenceMethod(), getCallOptions(), request);
+    }
+
+    /**
+     */
     public org.guildpkg.grpc.proto.GetModelMetadataResponse getModelMetadata(org.guildpkg.grpc.proto.GetModelMetadataRequest request) {
       return io.grpc.stub.ClientCalls.blockingUnaryCall(
           getChannel(), getGetModelMetadataMethod(), getCallOptions(), request);
@@ -398,9 +440,6 @@ public final class PredictionServiceGrpc {
 
   /**
    * A stub to allow clients to do ListenableFuture-style rpc calls to service PredictionService.
-   * <pre>
-   * The methods Guild serves; MultiInference is left out (its calls get UNIMPLEMENTED).
-   * </pre>
    */
   public static final class PredictionServiceFutureStub
       extends io.grpc.stub.AbstractFutureStub<PredictionServiceFutureStub> {
@@ -441,6 +480,14 @@ public final class PredictionServiceGrpc {
 
     /**
      */
+    public com.google.common.util.concurrent.ListenableFuture<org.guildpkg.grpc.proto.MultiInferenceResponse> multiInference(
+        org.guildpkg.grpc.proto.MultiInferenceRequest request) {
+      return io.grpc.stub.ClientCalls.futureUnaryCall(
+          getChannel().newCall(getMultiInferenceMethod(), getCallOptions()), request);
+    }
+
+    /**
+     */
     public com.google.common.util.concurrent.ListenableFuture<org.guildpkg.grpc.proto.GetModelMetadataResponse> getModelMetadata(
         org.guildpkg.grpc.proto.GetModelMetadataRequest request) {
       return io.grpc.stub.ClientCalls.futureUnaryCall(
@@ -451,7 +498,8 @@ public final class PredictionServiceGrpc {
   private static final int METHODID_CLASSIFY = 0;
   private static final int METHODID_REGRESS = 1;
   private static final int METHODID_PREDICT = 2;
-  private static final int METHODID_GET_MODEL_METADATA = 3;
+  private static final int METHODID_MULTI_INFERENCE = 3;
+  private static final int METHODID_GET_MODEL_METADATA = 4;
 
   private static final class MethodHandlers<Req, Resp> implements
       io.grpc.stub.ServerCalls.UnaryMethod<Req, Resp>,
@@ -481,6 +529,10 @@ public final class PredictionServiceGrpc {
         case METHODID_PREDICT:
           serviceImpl.predict((org.guildpkg.grpc.proto.PredictRequest) request,
               (io.grpc.stub.StreamObserver<org.guildpkg.grpc.proto.PredictResponse>) responseObserver);
+          break;
+        case METHODID_MULTI_INFERENCE:
+          serviceImpl.multiInference((org.guildpkg.grpc.proto.MultiInferenceRequest) request,
+              (io.grpc.stub.StreamObserver<org.guildpkg.grpc.proto.MultiInferenceResponse>) responseObserver);
           break;
         case METHODID_GET_MODEL_METADATA:
           serviceImpl.getModelMetadata((org.guildpkg.grpc.proto.GetModelMetadataRequest) request,
@@ -525,6 +577,13 @@ public final class PredictionServiceGrpc {
               org.guildpkg.grpc.proto.PredictRequest,
               org.guildpkg.grpc.proto.PredictResponse>(
                 service, METHODID_PREDICT)))
+        .addMethod(
+          getMultiInferenceMethod(),
+          io.grpc.stub.ServerCalls.asyncUnaryCall(
+            new MethodHandlers<
+              org.guildpkg.grpc.proto.MultiInferenceRequest,
+              org.guildpkg.grpc.proto.MultiInferenceResponse>(
+                service, METHODID_MULTI_INFERENCE)))
         .addMethod(
           getGetModelMetadataMethod(),
           io.grpc.stub.ServerCalls.asyncUnaryCall(
@@ -583,6 +642,7 @@ public final class PredictionServiceGrpc {
               .addMethod(getClassifyMethod())
               .addMethod(getRegressMethod())
               .addMethod(getPredictMethod())
+              .addMethod(getMultiInferenceMethod())
               .addMethod(getGetModelMetadataMethod())
               .build();
         }

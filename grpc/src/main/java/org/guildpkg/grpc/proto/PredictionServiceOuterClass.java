@@ -27,31 +27,36 @@ public final class PredictionServiceOuterClass {
       "vice.proto\022\022tensorflow.serving\032,tensorfl" +
       "ow_serving/apis/classification.proto\0320te" +
       "nsorflow_serving/apis/get_model_metadata" +
-      ".proto\032%tensorflow_serving/apis/predict." +
-      "proto\032(tensorflow_serving/apis/regressio" +
-      "n.proto2\223\003\n\021PredictionService\022a\n\010Classif" +
-      "y\022).tensorflow.serving.ClassificationReq" +
-      "uest\032*.tensorflow.serving.Classification" +
-      "Response\022X\n\007Regress\022%.tensorflow.serving" +
-      ".RegressionRequest\032&.tensorflow.serving." +
-      "RegressionResponse\022R\n\007Predict\022\".tensorfl" +
-      "ow.serving.PredictRequest\032#.tensorflow.s" +
-      "erving.PredictResponse\022m\n\020GetModelMetada" +
-      "ta\022+.tensorflow.serving.GetModelMetadata" +
-      "Request\032,.tensorflow.serving.GetModelMet" +
-      "adataResponseB\033\n\027org.guildpkg.grpc.proto" +
-      "P\001b\006proto3"
+      ".proto\032\'tensorflow_serving/apis/inferenc" +
+      "e.proto\032%tensorflow_serving/apis/predict" +
+      ".proto\032(tensorflow_serving/apis/regressi" +
+      "on.proto2\374\003\n\021PredictionService\022a\n\010Classi" +
+      "fy\022).tensorflow.serving.ClassificationRe" +
+      "quest\032*.tensorflow.serving.Classificatio" +
+      "nResponse\022X\n\007Regress\022%.tensorflow.servin" +
+      "g.RegressionRequest\032&.tensorflow.serving" +
+      ".RegressionResponse\022R\n\007Predict\022\".tensorf" +
+      "low.serving.PredictRequest\032#.tensorflow." +
+      "serving.PredictResponse\022g\n\016MultiInferenc" +
+      "e\022).tensorflow.serving.MultiInferenceReq" +
+      "uest\032*.tensorflow.serving.MultiInference" +
+      "Response\022m\n\020GetModelMetadata\022+.tensorflo" +
+      "w.serving.GetModelMetadataRequest\032,.tens" +
+      "orflow.serving.GetModelMetadataResponseB" +
+      "\033\n\027org.guildpkg.grpc.protoP\001b\006proto3"
     };
     descriptor = com.google.protobuf.Descriptors.FileDescriptor
       .internalBuildGeneratedFileFrom(descriptorData,
         new com.google.protobuf.Descriptors.FileDescriptor[] {
           org.guildpkg.grpc.proto.Classification.getDescriptor(),
           org.guildpkg.grpc.proto.GetModelMetadata.getDescriptor(),
+          org.guildpkg.grpc.proto.Inference.getDescriptor(),
           org.guildpkg.grpc.proto.Predict.getDescriptor(),
           org.guildpkg.grpc.proto.RegressionOuterClass.getDescriptor(),
         });
     org.guildpkg.grpc.proto.Classification.getDescriptor();
     org.guildpkg.grpc.proto.GetModelMetadata.getDescriptor();
+    org.guildpkg.grpc.proto.Inference.getDescriptor();
     org.guildpkg.grpc.proto.Predict.getDescriptor();
     org.guildpkg.grpc.proto.RegressionOuterClass.getDescriptor();
   }

@@ -11,6 +11,7 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.op.random.RandomUniform;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt64;
 
 /**
  * Layer helpers for {@link ModelCode}: variables shared between the training and the inference
@@ -26,6 +27,7 @@ public final class Layers {
   private final int numClasses;
   private final long seed;
   private final Map<String, Variable<TFloat32>> variables;
+  private final Operand<TInt64> step;
   private int randomOps;
 
   /**
@@ -48,6 +50,27 @@ public final class Layers {
       int numClasses,
       long seed,
       Map<String, Variable<TFloat32>> variables) {
+    this(root, tf, training, flags, numClasses, seed, variables, null);
+  }
+
+  /**
+   * Like the constructor without {@code step}, with the training graph's step counter: dropout
+   * then draws its mask from {@code (seed, step)} with a stateless random op, so that a run
+   * resumed from a checkpoint draws the same masks as one that never stopped (a stateful random
+   * op would start its sequence again on every load).
+   *
+   * @param step the number of optimizer steps done before this one (int64 scalar), or null
+   */
+  public Layers(
+      Ops root,
+      Ops tf,
+      boolean training,
+      Flags flags,
+      int numClasses,
+      long seed,
+      Map<String, Variable<TFloat32>> variables,
+      Operand<TInt64> step) {
+    this.step = step;
     this.root = root;
     this.tf = tf;
     this.training = training;
@@ -250,9 +273,18 @@ public final class Layers {
     if (!training || rate == 0f) {
       return x;
     }
-    Operand<TFloat32> u =
-        tf.random.randomUniform(
-            tf.shape(x), TFloat32.class, RandomUniform.seed(seed), RandomUniform.seed2((long) ++randomOps));
+    int op = ++randomOps;
+    Operand<TFloat32> u;
+    if (step != null) {
+      // Seed (seed, step * 2^16 + op): a new mask every step and for every dropout layer.
+      Operand<TInt64> second = tf.math.add(
+          tf.math.mul(step, tf.constant(1L << 16)), tf.constant((long) op));
+      Operand<TInt64> seeds = tf.stack(List.of(tf.constant(seed), second));
+      u = tf.random.statelessRandomUniform(tf.shape(x), seeds, TFloat32.class);
+    } else {
+      u = tf.random.randomUniform(
+          tf.shape(x), TFloat32.class, RandomUniform.seed(seed), RandomUniform.seed2((long) op));
+    }
     Operand<TFloat32> keep = tf.dtypes.cast(tf.math.greaterEqual(u, tf.constant(rate)), TFloat32.class);
     return tf.math.mul(x, tf.math.mul(keep, tf.constant(1f / (1f - rate))));
   }

@@ -76,6 +76,14 @@ final class ProgressPrinter implements TrainingListener {
   }
 
   @Override
+  public void onValidation(long step, org.guildpkg.tf.train.Evaluation e) {
+    err.println((terminal ? "\r" : "") + String.format(Locale.ROOT,
+        "validation at step %d: loss %.4f  accuracy %.4f  (%d examples)", step, e.loss(), e.accuracy(), e.examples())
+        + (terminal ? " ".repeat(20) : ""));
+    err.flush();
+  }
+
+  @Override
   public void onCheckpoint(long step, java.nio.file.Path checkpoint) {
     if (!terminal) {
       err.println("checkpoint at step " + step + ": " + checkpoint);

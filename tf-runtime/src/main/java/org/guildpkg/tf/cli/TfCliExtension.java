@@ -21,6 +21,8 @@ public final class TfCliExtension implements CliExtension {
         new org.guildpkg.tf.cli.InitCommand(),
         new org.guildpkg.tf.cli.TrainCommand(),
         new org.guildpkg.tf.cli.EvaluateCommand(),
-        new org.guildpkg.tf.cli.DemoCommand());
+        new org.guildpkg.tf.cli.DemoCommand(),
+        new RunsCommand(),
+        new CompareCommand());
   }
 }

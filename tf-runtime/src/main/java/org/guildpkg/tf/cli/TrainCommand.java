@@ -16,6 +16,7 @@ import org.guildpkg.GuildPackages;
 import org.guildpkg.cli.GuildCli;
 import org.guildpkg.spec.PackageType;
 import org.guildpkg.tf.author.Flags;
+import org.guildpkg.tf.project.DataSelection;
 import org.guildpkg.tf.project.Datasets;
 import org.guildpkg.tf.project.ModelDescriptor;
 import org.guildpkg.tf.project.PackageRef;
@@ -76,6 +77,19 @@ public final class TrainCommand implements Callable<Integer> {
       description = "The project folder (default: the current folder).")
   Path project;
 
+  @Option(names = "--split", paramLabel = "SPLIT", defaultValue = "train",
+      description = "The split to train on, or a slice of one as in TensorFlow Datasets: train[:90%%], train[1000:] (default: ${DEFAULT-VALUE}).")
+  String split;
+
+  @Option(names = "--validation", paramLabel = "FRACTION|SPLIT",
+      description = "Hold out examples to evaluate while training: a fraction of the training examples (0.1, chosen by the seed flag)"
+          + " or a split or slice (test, train[90%%:]); val_loss and val_accuracy go to metrics.json and TensorBoard (default: none).")
+  String validation;
+
+  @Option(names = "--validate-every", paramLabel = "STEPS",
+      description = "Steps between validations; the last step is validated too (default: --checkpoint-every).")
+  Long validateEvery;
+
   @Option(names = "--json", description = "Print a JSON object {run, model, metrics: {...}} instead of the summary line (default: a line).")
   boolean json;
 
@@ -89,8 +103,10 @@ public final class TrainCommand implements Callable<Integer> {
     List<TrainingListener> listeners = printer == null ? List.of() : List.of(printer);
     RunFolder run;
     if (resume != null) {
-      if (model != null || budget != null || !flags.isEmpty()) {
-        throw new GuildException("--resume continues a run as it was: drop --model, --flag, --epochs and --steps");
+      if (model != null || budget != null || !flags.isEmpty() || !split.equals("train") || validation != null
+          || validateEvery != null) {
+        throw new GuildException("--resume continues a run as it was: drop --model, --flag, --epochs, --steps, --split"
+            + " and --validation");
       }
       RunFolder r = RunFolder.open(Projects.runs(dir), resume);
       TransferLearning.parentOf(r.info()).ifPresent(p -> {
@@ -100,13 +116,18 @@ public final class TrainCommand implements Callable<Integer> {
       String spec = dataset != null ? dataset : Datasets.specOf(r);
       Datasets.Resolved ds = Datasets.resolve(spec, parent.home(), parent.offline());
       parent.err().println("resuming " + r + " on " + ds.ref());
-      run = TrainingJob.resume(Projects.runs(dir), resume, ds.split("train"), listeners);
+      // The examples the run trained on and held out, as it recorded them.
+      DataSelection.Chosen data = DataSelection.fromJson(r.info().get("data")).choose(ds);
+      long every = r.info().path("validate_every").asLong(r.info().path("checkpoint_every").asLong(checkpointEvery));
+      run = stoppable(stop -> TrainingJob.resume(Projects.runs(dir), resume, data.train(), listeners,
+          new TrainingJob.Extras(stop, Optional.empty(), data.validation().map(v -> v), every)));
     } else {
       Optional<Path> code = Optional.empty();
       Optional<Path> base = Optional.empty();
       PackageRef source;
       Map<String, String> baseFlags = Map.of();
       String spec = dataset;
+      long seed;
       if (model != null) {
         GuildPackage pkg = GuildPackages.at(parent.home()).offline(parent.offline()).load(model);
         if (pkg.type() != PackageType.MODEL) {
@@ -122,12 +143,14 @@ public final class TrainCommand implements Callable<Integer> {
         Map<String, String> bf = new LinkedHashMap<>();
         lineage.path("flags").fields().forEachRemaining(e -> bf.put(e.getKey(), e.getValue().asText()));
         baseFlags = bf;
+        seed = seedOf(flags.getOrDefault("seed", bf.getOrDefault("seed", "1")));
         if (spec == null) {
           spec = PackageRef.fromJson(lineage.get("dataset")).map(PackageRef::name).orElse(null);
         }
       } else {
         ModelDescriptor d = ModelDescriptor.read(dir);
-        Flags.resolve(d.flags(), flags); // a bad flag fails before the dataset loads
+        // A bad flag fails before the dataset loads.
+        seed = Flags.resolve(d.flags(), flags).getInt("seed", 1);
         code = Optional.of(dir);
         source = Projects.source(dir);
         if (spec == null) {
@@ -137,16 +160,27 @@ public final class TrainCommand implements Callable<Integer> {
       if (spec == null) {
         throw new GuildException("no dataset to train on: give --dataset SPEC (the model names none)");
       }
+      DataSelection selection = DataSelection.parse(split, validation, seed); // a bad spec fails here
       Datasets.Resolved ds = Datasets.resolve(spec, parent.home(), parent.offline());
-      ExampleSource train = ds.split("train");
-      parent.err().println("training " + source + " on " + ds.ref() + " (" + train.size() + " examples)");
-      run = TrainingJob.start(
+      DataSelection.Chosen data = selection.choose(ds);
+      ExampleSource train = data.train();
+      parent.err().println("training " + source + " on " + ds.ref() + " (" + train.size() + " examples"
+          + data.validation().map(v -> ", " + v.size() + " held out for validation").orElse("") + ")");
+      TrainingJob.Request request =
           new TrainingJob.Request(
               Projects.runs(dir), code, base, source, baseFlags, ds.ref(), ds.spec(), train, flags,
               budget != null && budget.steps != null ? OptionalLong.of(budget.steps) : OptionalLong.empty(),
               budget != null && budget.epochs != null ? OptionalLong.of(budget.epochs) : OptionalLong.empty(),
-              checkpointEvery),
-          listeners);
+              checkpointEvery);
+      long every = validateEvery != null ? validateEvery : checkpointEvery;
+      run = stoppable(stop -> TrainingJob.start(request, listeners,
+          new TrainingJob.Extras(stop, Optional.of(selection), data.validation().map(v -> v), every)));
+    }
+    if (stopped.getAsBoolean() && run.info().path("status").asText().equals("terminated")) {
+      parent.err().println("run " + run.id() + " terminated at step " + run.info().path("steps").asLong()
+          + ", checkpoint saved; resume with: " + resumeCommand(dir, run.id()));
+      parent.err().flush();
+      return stopped.exitStatus();
     }
     return report(dir, run);
   }
@@ -192,9 +226,51 @@ public final class TrainCommand implements Callable<Integer> {
         ? String.format(Locale.ROOT, ", %s accuracy %.4f", m.path("split").asText("test"), m.path("accuracy").asDouble())
         : "";
     parent.out().println(String.format(Locale.ROOT,
-        "run %s: %d steps, train loss %.4f, %.0f examples/s%s; model in %s",
+        "run %s: %d steps, train loss %.4f, %.0f examples/s%s%s; model in %s",
         run.id(), m.path("steps").asLong(), m.path("train_loss").asDouble(),
-        m.path("examples_per_second").asDouble(), accuracy, dir.relativize(run.model())));
+        m.path("examples_per_second").asDouble(),
+        m.has("val_accuracy") ? String.format(Locale.ROOT, ", validation loss %.4f accuracy %.4f",
+            m.path("val_loss").asDouble(), m.path("val_accuracy").asDouble()) : "",
+        accuracy, dir.relativize(run.model())));
     return 0;
+  }
+
+  /** The signal handler of the training call, once it ran. */
+  private StopOnSignal stopped;
+
+  /**
+   * Runs a training call with Ctrl-C and SIGTERM turned into a stop at the next step boundary
+   * with a checkpoint (only while it trains: loading the dataset stops as usual).
+   */
+  private RunFolder stoppable(java.util.function.Function<StopOnSignal, RunFolder> job) {
+    try (StopOnSignal stop = StopOnSignal.install(parent.err())) {
+      stopped = stop;
+      return job.apply(stop);
+    }
+  }
+
+  /** The command that resumes run {@code id} of the project in {@code dir}, as a shell takes it. */
+  private String resumeCommand(Path dir, String id) {
+    StringBuilder b = new StringBuilder("guild");
+    if (!parent.home().equals(GuildPackages.defaultHome().toAbsolutePath())) {
+      b.append(" --home ").append(shellWord(parent.home().toString()));
+    }
+    b.append(" train");
+    if (!dir.equals(Path.of("").toAbsolutePath().normalize())) {
+      b.append(" -C ").append(shellWord(dir.toString()));
+    }
+    return b.append(" --resume ").append(id).toString();
+  }
+
+  private static long seedOf(String value) {
+    try {
+      return Long.parseLong(value.strip());
+    } catch (NumberFormatException e) {
+      throw new GuildException("flag seed: '" + value + "' is not a valid int value");
+    }
+  }
+
+  private static String shellWord(String s) {
+    return s.matches("[A-Za-z0-9_./:=@+-]+") ? s : "'" + s.replace("'", "'\\''") + "'";
   }
 }

@@ -16,6 +16,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.guildpkg.GuildException;
+import org.guildpkg.io.FileOps;
+import org.guildpkg.io.PathLock;
+import org.guildpkg.tf.train.Trainer;
 import org.guildpkg.tf.author.Flags;
 
 /**
@@ -25,6 +28,7 @@ import org.guildpkg.tf.author.Flags;
  * {@code metrics.json}. Every JSON file is replaced atomically.
  */
 public final class RunFolder {
+  private static final String LOCK = ".lock";
   public static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private final String id;
@@ -119,6 +123,93 @@ public final class RunFolder {
   /** True once the run has exported its final model. */
   public boolean completed() {
     return Files.isRegularFile(model().resolve("saved_model.pb"));
+  }
+
+  /**
+   * Takes the run's lock ({@code .lock}), which a process holds while it trains the run; the OS
+   * drops it when that process dies, however it dies.
+   */
+  public PathLock.Hold lock() {
+    return PathLock.of(path.resolve(LOCK)).hold();
+  }
+
+  /** The run's lock when no other process or thread holds it. */
+  public Optional<PathLock.Hold> tryLock() {
+    PathLock l = PathLock.of(path.resolve(LOCK));
+    if (!l.tryAcquire()) {
+      return Optional.empty();
+    }
+    return Optional.of(l::release);
+  }
+
+  /** True while a process trains this run (holds its lock). */
+  public boolean training() {
+    Optional<PathLock.Hold> h = tryLock();
+    h.ifPresent(PathLock.Hold::close);
+    return h.isEmpty();
+  }
+
+  /**
+   * The run's status: {@code running}, {@code completed}, {@code terminated} (stopped on request,
+   * with a checkpoint at its last step) or {@code failed} (an error, or a process that died without
+   * a word: {@code run.json} says running but nobody holds the lock).
+   */
+  public String status() {
+    String s = info().path("status").asText("failed");
+    return s.equals("running") && !training() ? "failed" : s;
+  }
+
+  /**
+   * Everything {@code guild runs} and {@code guild compare} show of the run, as one JSON object:
+   * {@code id}, {@code status} (as {@link #status()}), {@code started}, {@code finished}, the
+   * lineage ({@code source}, {@code model_class}, {@code base_model}, {@code dataset}), {@code
+   * steps}, {@code total_steps}, {@code resumed_from}, {@code error}, {@code flags}, {@code
+   * metrics}, {@code checkpoints} (their steps), {@code path} and, once completed, {@code model}.
+   */
+  public ObjectNode describe() {
+    ObjectNode info = info();
+    ObjectNode o = JsonNodeFactory.instance.objectNode();
+    o.put("id", id);
+    o.put("status", status());
+    for (String k : List.of("started", "terminated", "finished", "source", "model_class", "base_model",
+        "dataset", "steps", "total_steps", "resumed_from", "error")) {
+      if (info.has(k)) {
+        o.set(k, info.get(k));
+      }
+    }
+    ObjectNode flags = o.putObject("flags");
+    if (Files.isRegularFile(path.resolve("flags.json"))) {
+      flags().forEach(flags::put);
+    }
+    o.set("metrics", metrics());
+    var cps = o.putArray("checkpoints");
+    Trainer.allCheckpoints(checkpoints()).forEach(c -> cps.add(c.step()));
+    o.put("path", path.toString());
+    if (completed()) {
+      o.put("model", model().toString());
+    }
+    return o;
+  }
+
+  /**
+   * Removes the run's folder: first renamed out of the runs (so that a crash leaves no half run),
+   * then deleted.
+   *
+   * @throws GuildException when a process is training the run (it holds the lock)
+   */
+  public void delete() {
+    Optional<PathLock.Hold> hold = tryLock();
+    if (hold.isEmpty()) {
+      throw new GuildException(this + " is running (another process holds its lock); stop it first");
+    }
+    try (PathLock.Hold h = hold.get()) {
+      Path gone = path.resolveSibling(".deleted-" + id + "-" + ProcessHandle.current().pid());
+      FileOps.deleteTree(gone);
+      Files.move(path, gone, StandardCopyOption.ATOMIC_MOVE);
+      FileOps.deleteTree(gone);
+    } catch (IOException e) {
+      throw new GuildException(this + ": cannot remove: " + GuildException.reason(e), e);
+    }
   }
 
   /** {@code run.json}: source, dataset, batch size, steps, seed, status. */

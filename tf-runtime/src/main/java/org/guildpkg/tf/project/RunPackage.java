@@ -16,7 +16,9 @@ import org.guildpkg.GuildException;
  * the exported SavedModel and {@code training.json} in the package, and {@code training.json}
  * itself (lineage: source, dataset, flags; metrics; class names). So {@code guild package runs/ID}
  * (or {@code guild package --run ID}) builds the model package {@code SOURCE+DATASET}, for
- * example {@code fashion-mnist-convnet+fashion-mnist}, with no further step.
+ * example {@code fashion-mnist-convnet+fashion-mnist}, with no further step. Its version is the
+ * source's version + the run number unless the user chooses one ({@code guild package --run ID
+ * --version X}, see {@code docs/versions.md}).
  */
 public final class RunPackage {
   /** The file that carries lineage, metrics and classes into the package. */
@@ -85,7 +87,8 @@ public final class RunPackage {
     String accuracy = metrics.has("accuracy")
         ? String.format(Locale.ROOT, ", %s accuracy %.4f", metrics.path("split").asText("test"), metrics.get("accuracy").asDouble())
         : "";
-    String guildPkg = "; Written by guild train for " + run + ". Build it with: guild package --run " + run.id() + "\n"
+    String guildPkg = "; Written by guild train for " + run + ". Build it with: guild package --run " + run.id()
+        + " [--version X] (default version: the source's + the run number)\n"
         + "[package]\n"
         + "name = " + (retrained ? retrainedName(source, dataset) : packageName(source, dataset)) + "\n"
         + "version = " + version + "\n"

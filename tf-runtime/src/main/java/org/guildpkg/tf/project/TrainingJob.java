@@ -11,8 +11,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.BooleanSupplier;
 import org.guildpkg.GuildException;
 import org.guildpkg.io.FileOps;
+import org.guildpkg.io.PathLock;
 import org.guildpkg.tf.author.FlagSpec;
 import org.guildpkg.tf.author.FlagType;
 import org.guildpkg.tf.author.Flags;
@@ -88,6 +90,48 @@ public final class TrainingJob {
    * @param listeners told of each step; the run's TensorBoard writer is added
    */
   public static RunFolder start(Request req, List<TrainingListener> listeners) {
+    return start(req, listeners, () -> false);
+  }
+
+  /**
+   * Starts a new run and trains it to the end, or until {@code stop} answers true: then the run
+   * gets a checkpoint at the step it reached and the status {@code terminated}, and {@link
+   * #resume} continues it as if it had never stopped.
+   *
+   * @param listeners told of each step; the run's TensorBoard writer is added
+   * @param stop asked before each step (from the training thread)
+   */
+  public static RunFolder start(Request req, List<TrainingListener> listeners, BooleanSupplier stop) {
+    return start(req, listeners, new Extras(stop, Optional.empty(), Optional.empty(), DEFAULT_CHECKPOINT_EVERY));
+  }
+
+  /**
+   * What a run may have beyond its {@link Request}.
+   *
+   * @param stop asked before each step (from the training thread); true stops the run with a
+   *     checkpoint and the status {@code terminated}
+   * @param data which examples the run trains on and holds out, recorded in run.json for resume
+   * @param validation the held-out examples, evaluated every {@code validateEvery} steps and at
+   *     the end: {@code val_loss} and {@code val_accuracy} in metrics.json and in TensorBoard
+   *     ({@code validation/} beside the training events, tags {@code loss} and {@code accuracy})
+   * @param validateEvery steps between validations
+   */
+  public record Extras(
+      BooleanSupplier stop, Optional<DataSelection> data, Optional<ExampleSource> validation, long validateEvery) {
+    /** Checks the interval. */
+    public Extras {
+      if (validateEvery < 1) {
+        throw new GuildException("the validation interval must be at least 1 step, not " + validateEvery);
+      }
+    }
+  }
+
+  /**
+   * Starts a new run as {@link #start(Request, List)}, with {@link Extras}.
+   *
+   * @param listeners told of each step; the run's TensorBoard writer is added
+   */
+  public static RunFolder start(Request req, List<TrainingListener> listeners, Extras extras) {
     Flags flags;
     ModelDescriptor descriptor = null;
     if (req.project().isPresent()) {
@@ -118,6 +162,8 @@ public final class TrainingJob {
       // Only now, with the model built and the trainer set up, make the run folder; a failure
       // before its first checkpoint removes it, so no half run is left behind.
       RunFolder run = RunFolder.create(req.runsDir());
+      // Held while this JVM trains the run: 'guild runs rm' refuses it, 'runs list' says running.
+      PathLock.Hold lock = run.lock();
       ObjectNode info = JsonNodeFactory.instance.objectNode();
       try {
         run.writeFlags(flags);
@@ -138,6 +184,10 @@ public final class TrainingJob {
         info.put("total_steps", trainer.totalSteps());
         info.put("steps", 0);
         info.put("checkpoint_every", req.checkpointEvery());
+        extras.data().ifPresent(d -> info.set("data", d.toJson()));
+        if (extras.validation().isPresent()) {
+          info.put("validate_every", extras.validateEvery());
+        }
         run.writeInfo(info);
         trainer.checkpoints(run.checkpoints(), req.checkpointEvery());
         // Step 0 too, so that every run can resume without its source code.
@@ -148,9 +198,12 @@ public final class TrainingJob {
         } catch (java.io.IOException suppressed) {
           e.addSuppressed(suppressed);
         }
+        lock.close();
         throw e;
       }
-      return finish(run, model, trainer, info, listeners);
+      try (lock) {
+        return finish(run, model, trainer, info, listeners, extras);
+      }
     }
   }
 
@@ -161,10 +214,42 @@ public final class TrainingJob {
    */
   public static RunFolder resume(
       Path runsDir, String id, ExampleSource train, List<TrainingListener> listeners) {
+    return resume(runsDir, id, train, listeners, () -> false);
+  }
+
+  /**
+   * Continues run {@code id} like {@link #resume(Path, String, ExampleSource, List)}, stopping
+   * early as {@link #start(Request, List, BooleanSupplier)} does.
+   *
+   * @throws GuildException when the run has finished, has no checkpoint or is being trained
+   */
+  public static RunFolder resume(
+      Path runsDir, String id, ExampleSource train, List<TrainingListener> listeners,
+      BooleanSupplier stop) {
+    return resume(runsDir, id, train, listeners,
+        new Extras(stop, Optional.empty(), Optional.empty(), DEFAULT_CHECKPOINT_EVERY));
+  }
+
+  /**
+   * Continues run {@code id} like {@link #resume(Path, String, ExampleSource, List)}, with {@link
+   * Extras} ({@code data} is ignored: the run keeps the selection it recorded).
+   *
+   * @throws GuildException when the run has finished, has no checkpoint or is being trained
+   */
+  public static RunFolder resume(
+      Path runsDir, String id, ExampleSource train, List<TrainingListener> listeners, Extras extras) {
     RunFolder run = RunFolder.open(runsDir, id);
     if (run.completed()) {
       throw new GuildException(run + " has finished already; start a new run with 'guild train'");
     }
+    try (PathLock.Hold lock = run.tryLock().orElseThrow(() -> new GuildException(
+        run + " is being trained by another process; wait for it or stop it first"))) {
+      return resumeLocked(run, train, listeners, extras);
+    }
+  }
+
+  private static RunFolder resumeLocked(
+      RunFolder run, ExampleSource train, List<TrainingListener> listeners, Extras extras) {
     Trainer.Checkpoint c = Trainer.latestCheckpoint(run.checkpoints()).orElseThrow(() ->
         new GuildException(run + " has no checkpoint to resume from; start a new run"));
     ObjectNode info = run.info();
@@ -177,16 +262,37 @@ public final class TrainingJob {
           .checkpoints(run.checkpoints(), info.path("checkpoint_every").asLong(DEFAULT_CHECKPOINT_EVERY));
       info.put("status", "running");
       info.put("resumed_from", c.step());
+      info.remove(List.of("error", "terminated"));
       run.writeInfo(info);
-      return finish(run, model, trainer, info, listeners);
+      return finish(run, model, trainer, info, listeners, extras);
     }
+  }
+
+  /**
+   * The mean loss of the run's last (up to) 100 steps, read back from its TensorBoard events so
+   * that a resumed run counts the steps before its resume too, as a run that never stopped does.
+   */
+  private static double meanRecentLoss(RunFolder run, TensorBoardEvents events, TrainingSummary s) {
+    events.flush();
+    var losses = TensorBoardEvents.scalars(run.path(), "loss").headMap(s.steps() + 1)
+        .tailMap(Math.max(1, s.steps() - 99));
+    if (losses.size() < Math.min(100, s.steps())) {
+      return s.meanLoss(); // event files removed by hand: this call's steps are what there is
+    }
+    return losses.values().stream().mapToDouble(Float::doubleValue).average().orElse(s.meanLoss());
   }
 
   private static RunFolder finish(
       RunFolder run, TrainableModel model, Trainer trainer, ObjectNode info,
-      List<TrainingListener> listeners) {
+      List<TrainingListener> listeners, Extras extras) {
     List<TrainingListener> all = new ArrayList<>(listeners);
-    try (TensorBoardEvents events = TensorBoardEvents.create(run.path())) {
+    try (TensorBoardEvents events = TensorBoardEvents.create(run.path());
+        Validator validator = extras.validation().isEmpty() ? null
+            : new Validator(run, model, extras.validation().get(), extras.validateEvery(), trainer.totalSteps(),
+                listeners)) {
+      if (validator != null) {
+        all.add(validator);
+      }
       all.add(events);
       all.add(new TrainingListener() {
         @Override
@@ -196,12 +302,36 @@ public final class TrainingJob {
         }
       });
       all.forEach(trainer::listener);
-      TrainingSummary s = trainer.train();
-      model.export(run.model());
+      TrainingSummary s;
+      try {
+        s = trainer.stopWhen(extras.stop()).train();
+      } catch (RuntimeException e) {
+        info.put("status", "failed");
+        info.put("error", GuildException.reason(e));
+        info.put("finished", Instant.now().toString());
+        run.writeInfo(info);
+        throw e;
+      }
       ObjectNode m = JsonNodeFactory.instance.objectNode();
       m.put("steps", s.steps());
-      m.put("train_loss", s.meanLoss());
-      m.put("examples_per_second", Math.round(s.examplesPerSecond() * 10) / 10.0);
+      if (s.steps() > s.firstStep()) {
+        m.put("train_loss", meanRecentLoss(run, events, s));
+        m.put("examples_per_second", Math.round(s.examplesPerSecond() * 10) / 10.0);
+      }
+      if (s.steps() < trainer.totalSteps()) {
+        // Stopped on request: keep every step done, so that a resume loses nothing.
+        trainer.checkpoint(s.steps());
+        run.mergeMetrics(m);
+        info.put("steps", s.steps());
+        info.put("status", "terminated");
+        info.put("terminated", Instant.now().toString());
+        run.writeInfo(info);
+        return run;
+      }
+      if (validator != null) {
+        validator.validate(s.steps());
+      }
+      model.export(run.model());
       run.mergeMetrics(m);
       info.put("steps", s.steps());
       info.put("status", "completed");

@@ -2,6 +2,9 @@ package org.guildpkg.tf.train;
 
 import java.net.InetAddress;
 import java.nio.file.Path;
+import java.util.List;
+import org.guildpkg.GuildException;
+import org.guildpkg.tf.data.TFRecordReader;
 import org.guildpkg.tf.data.TFRecordWriter;
 import org.tensorflow.proto.Event;
 import org.tensorflow.proto.Summary;
@@ -66,6 +69,50 @@ public final class TensorBoardEvents implements TrainingListener, AutoCloseable 
   public void onStep(StepEvent e) {
     scalar(e.step(), "loss", e.loss());
     e.accuracy().ifPresent(a -> scalar(e.step(), "accuracy", a));
+  }
+
+  /** Writes what was appended so far to the file. */
+  public void flush() {
+    writer.flush();
+    unflushed = 0;
+  }
+
+  /**
+   * The scalars tagged {@code tag} in the event files of {@code dir}, by step; where files repeat a
+   * step (a run resumed from a checkpoint), the newest file's value counts.
+   */
+  public static java.util.SortedMap<Long, Float> scalars(Path dir, String tag) {
+    java.util.SortedMap<Long, Float> out = new java.util.TreeMap<>();
+    try (var s = java.nio.file.Files.list(dir)) {
+      // Named events.out.tfevents.SECONDS.HOST.PID: by time, then (same second) by name.
+      List<Path> files = s.filter(p -> p.getFileName().toString().startsWith("events.out.tfevents."))
+          .sorted(java.util.Comparator.comparingLong(TensorBoardEvents::seconds).thenComparing(Path::toString))
+          .toList();
+      for (Path f : files) {
+        for (byte[] r : TFRecordReader.readAll(f)) {
+          Event e = Event.parseFrom(r);
+          if (e.hasSummary()) {
+            for (Summary.Value v : e.getSummary().getValueList()) {
+              if (v.getTag().equals(tag)) {
+                out.put(e.getStep(), v.getSimpleValue());
+              }
+            }
+          }
+        }
+      }
+    } catch (java.io.IOException e) {
+      throw new GuildException(dir + ": cannot read the event files: " + GuildException.reason(e), e);
+    }
+    return out;
+  }
+
+  private static long seconds(Path p) {
+    String[] parts = p.getFileName().toString().split("\\.");
+    try {
+      return Long.parseLong(parts[3]);
+    } catch (RuntimeException e) {
+      return 0;
+    }
   }
 
   @Override

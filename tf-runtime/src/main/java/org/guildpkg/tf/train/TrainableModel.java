@@ -56,6 +56,8 @@ public final class TrainableModel implements AutoCloseable {
   public static final String EVALUATE = "evaluate";
 
   private static final String PREDICT = "tensorflow/serving/predict";
+  /** The int64 variable counting the optimizer steps of a model built here. */
+  static final String GLOBAL_STEP = "global_step";
 
   private final Graph graph; // owned when built, else null
   private final SavedModelBundle bundle; // owned when loaded, else null
@@ -103,8 +105,11 @@ public final class TrainableModel implements AutoCloseable {
       int classes = spec.classes().size();
       Map<String, Variable<TFloat32>> vars = new LinkedHashMap<>();
 
-      Operand<TFloat32> trainLogits =
-          logits(code, new Layers(tf, tf.withSubScope("training"), true, flags, classes, seed, vars), features, classes);
+      // Steps done so far, saved with every checkpoint: the training graph's random ops draw
+      // from (seed, step), so a resumed run continues the random sequence it left.
+      Variable<TInt64> globalStep = tf.withName(GLOBAL_STEP).variable(tf.constant(0L));
+      Operand<TFloat32> trainLogits = logits(code, new Layers(
+          tf, tf.withSubScope("training"), true, flags, classes, seed, vars, globalStep), features, classes);
       Operand<TFloat32> logits =
           logits(code, new Layers(tf, tf.withSubScope("inference"), false, flags, classes, seed, vars), features, classes);
 
@@ -113,9 +118,11 @@ public final class TrainableModel implements AutoCloseable {
           tf.oneHot(label, tf.constant(classes), tf.constant(1f), tf.constant(0f));
       Operand<TFloat32> trainLoss = meanLoss(t, trainLogits, oneHot);
       Optimizer optimizer = code.optimizer(g, flags);
-      Op step = optimizer.minimize(trainLoss);
+      Op step = minimize(g, optimizer, trainLoss);
+      // Counted after the update, which needs the forward pass that read the step.
+      Op counted = tf.withControlDependencies(List.of(step)).assignAdd(globalStep, tf.constant(1L));
       Operand<TFloat32> loss =
-          tf.withControlDependencies(List.of(step)).withName("train_loss").identity(trainLoss);
+          tf.withControlDependencies(List.of(step, counted)).withName("train_loss").identity(trainLoss);
       Operand<TFloat32> trainAccuracy = accuracy(t, trainLogits, label);
 
       Ops i = tf.withSubScope("inference");
@@ -188,6 +195,27 @@ public final class TrainableModel implements AutoCloseable {
       }
     }
     return new TrainableModel(null, b, b.session(), sigs);
+  }
+
+  /**
+   * {@link Optimizer#minimize} over every variable but the step counter, which has no gradient
+   * (minimize would ask for one of every {@code VariableV2} in the graph).
+   */
+  @SuppressWarnings({"rawtypes", "unchecked"})
+  private static Op minimize(Graph g, Optimizer optimizer, Operand<TFloat32> loss) {
+    List<org.tensorflow.Output<?>> vars = new ArrayList<>();
+    g.operations().forEachRemaining(op -> {
+      if (op.type().equals(Optimizer.VARIABLE_V2) && !op.name().equals(GLOBAL_STEP)) {
+        vars.add(op.output(0));
+      }
+    });
+    org.tensorflow.Output<?>[] grads =
+        g.addGradients(loss.asOutput(), vars.toArray(org.tensorflow.Output[]::new));
+    List<Optimizer.GradAndVar<? extends org.tensorflow.types.family.TType>> pairs = new ArrayList<>();
+    for (int i = 0; i < grads.length; i++) {
+      pairs.add(new Optimizer.GradAndVar(grads[i], vars.get(i)));
+    }
+    return optimizer.applyGradients(pairs, optimizer.getOptimizerName() + "-minimize");
   }
 
   private static Shape batchShape(List<Long> dims) {

@@ -9,6 +9,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.BooleanSupplier;
 import org.guildpkg.GuildException;
 import org.guildpkg.io.FileOps;
 import org.slf4j.Logger;
@@ -38,6 +39,7 @@ public final class Trainer {
   private Path checkpoints;
   private int keepCheckpoints = 2;
   private final List<TrainingListener> listeners = new ArrayList<>();
+  private BooleanSupplier stop = () -> false;
 
   private Trainer(TrainableModel model, ExampleSource data) {
     this.model = model;
@@ -111,6 +113,16 @@ public final class Trainer {
     return this;
   }
 
+  /**
+   * Stops training at the next step boundary once {@code stop} answers true (asked before each
+   * step, from the training thread; a signal handler may set what it reads): {@link #train()}
+   * then returns early, and {@link TrainingSummary#steps()} tells where it stopped.
+   */
+  public Trainer stopWhen(BooleanSupplier stop) {
+    this.stop = java.util.Objects.requireNonNull(stop, "stop");
+    return this;
+  }
+
   /** Adds a progress listener. */
   public Trainer listener(TrainingListener l) {
     listeners.add(l);
@@ -139,10 +151,17 @@ public final class Trainer {
     double recentNanos = 0;
     long recentExamples = 0;
     float recentLoss = 0;
-    while (step < total) {
+    boolean stopped = false;
+    while (step < total && !stopped) {
       long epoch = step / perEpoch;
+      // The batch order of a step follows from (seed, step) alone, so a resumed run sees the
+      // batches an uninterrupted one would.
       Iterator<TensorBatch> it = data.batches(batchSize, OptionalLong.of(seed + epoch), step % perEpoch);
       while (it.hasNext() && step < total) {
+        if (stop.getAsBoolean()) {
+          stopped = true;
+          break;
+        }
         long t0 = System.nanoTime();
         TrainableModel.StepResult r;
         int n;
@@ -222,6 +241,11 @@ public final class Trainer {
   public static Optional<Checkpoint> latestCheckpoint(Path dir) {
     List<Checkpoint> all = list(dir);
     return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
+  }
+
+  /** The complete checkpoints in {@code dir}, oldest first. */
+  public static List<Checkpoint> allCheckpoints(Path dir) {
+    return list(dir);
   }
 
   private static List<Checkpoint> list(Path dir) {

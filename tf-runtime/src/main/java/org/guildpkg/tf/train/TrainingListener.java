@@ -14,6 +14,13 @@ public interface TrainingListener {
   /** After a checkpoint was written. */
   default void onCheckpoint(long step, Path checkpoint) {}
 
+  /**
+   * After the held-out examples were evaluated at {@code step} (a run with a validation split).
+   *
+   * @param evaluation the held-out examples' loss and accuracy
+   */
+  default void onValidation(long step, Evaluation evaluation) {}
+
   /** After the last step, before the final export. */
   default void onFinish(TrainingSummary summary) {}
 

@@ -114,6 +114,41 @@ class TrainingJobTest {
   }
 
   @Test
+  void aConvnetResumedFromACheckpointContinuesWithTheLossesOfARunThatNeverStopped(@TempDir Path tmp) {
+    // The convnet has dropout: a resumed run must draw the masks an uninterrupted one draws.
+    Path project = project(tmp, "fashion-mnist-convnet-src");
+    Map<String, String> flags = Map.of("batch_size", "16");
+    Map<Long, Float> whole = new java.util.TreeMap<>();
+    TrainingJob.start(request(project, flags, 12, 5), List.of(losses(whole)));
+
+    Map<Long, Float> again = new java.util.TreeMap<>();
+    TrainingListener killer = new TrainingListener() {
+      @Override
+      public void onStep(StepEvent e) {
+        if (e.step() == 7) {
+          throw new IllegalStateException("killed");
+        }
+      }
+    };
+    assertThatThrownBy(() -> TrainingJob.start(request(project, flags, 12, 5), List.of(killer)))
+        .hasMessage("killed");
+    RunFolder resumed = TrainingJob.resume(
+        Projects.runs(project), "2", FashionMnistFiles.split("train"), List.of(losses(again)));
+    assertThat(resumed.info().path("resumed_from").asLong()).isEqualTo(5);
+    assertThat(again.keySet()).containsExactly(6L, 7L, 8L, 9L, 10L, 11L, 12L);
+    again.forEach((step, loss) -> assertThat(loss).as("loss at step %d", step).isEqualTo(whole.get(step)));
+  }
+
+  private static TrainingListener losses(Map<Long, Float> into) {
+    return new TrainingListener() {
+      @Override
+      public void onStep(StepEvent e) {
+        into.put(e.step(), e.loss());
+      }
+    };
+  }
+
+  @Test
   void aTrainedModelIsFineTunedWithoutItsSourceAndKeepsItsLineageFlags(@TempDir Path tmp) {
     Path project = project(tmp, "fashion-mnist-softmax-src");
     RunFolder base = TrainingJob.start(request(project, Map.of("batch_size", "50"), 100, 100), List.of());

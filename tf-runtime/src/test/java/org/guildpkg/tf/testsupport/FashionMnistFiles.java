@@ -33,6 +33,23 @@ public final class FashionMnistFiles {
   /** Their labels. */
   public static final Path TEST_LABELS = DIR.resolve("t10k-labels-idx1-ubyte.gz");
 
+  /**
+   * Writes a dataset folder in {@code dir}: {@code dataset.json} with the class names and the
+   * {@code train} split (and the {@code test} split when asked) as one TFRecord shard each.
+   */
+  public static Path datasetFolder(Path dir, boolean withTest) throws IOException {
+    Files.createDirectories(dir);
+    Files.writeString(dir.resolve("dataset.json"), "{\"classes\": "
+        + new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(InputSpec.fashionMnist().classes()) + "}");
+    org.guildpkg.tf.data.IdxConverter.convert(TRAIN_IMAGES, TRAIN_LABELS, dir, "train", 1,
+        org.guildpkg.tf.data.TFRecordCompression.NONE);
+    if (withTest) {
+      org.guildpkg.tf.data.IdxConverter.convert(TEST_IMAGES, TEST_LABELS, dir, "test", 1,
+          org.guildpkg.tf.data.TFRecordCompression.NONE);
+    }
+    return dir;
+  }
+
   /** The images, 784 bytes each. */
   public final byte[] images;
   /** The labels, one per image. */

@@ -1,0 +1,139 @@
+#!/usr/bin/env bash
+# In-process vs gRPC vs REST for one `guild serve`, in one run, for half_plus_two and the
+# Fashion-MNIST convnet: requests/s, p50/p99 and the CPU (cores) the server and the load generator
+# took, at 1, 8 and 64 concurrent callers, and each protocol's requests/s as a ratio of in-process.
+#   in-process  SavedModel calls from N threads (InProcessPredict)
+#   gRPC        TensorFlow Serving's Predict, N calls in flight on one connection (GrpcLoad, async)
+#   REST        wrk with N connections
+# Every run warms up first (WARMUP seconds, default 60: the gRPC path is thousands of methods the
+# JIT compiles, and on a busy machine that takes tens of seconds). Then REST at 64 connections
+# again with 64 slow clients held open beside wrk (SlowClients: partial request lines and headers,
+# stalled chunked bodies, TLS hellos, Expect: 100-continue without a body), against the same run
+# without them.
+#   half_plus_two  x = 1, 2, 5 (TensorFlow Serving's test model)
+#   convnet        Fashion-MNIST test image 0; CONVNET is a trained convnet's SavedModel folder; without
+#                  it the script trains fashion-mnist-convnet-src briefly (200 steps) in a temporary home
+# Not a test; the machine's other load shows in the figures (the load average is printed), and the
+# load generators share the CPU with the server: their share is in the client_cores column.
+# Needs wrk and Debian's Fashion-MNIST (dataset-fashion-mnist).
+# Usage: examples/bench/serve.sh [SECONDS per run, default 5] [CONVNET] [WARMUP seconds, default 60]
+source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/prelude.sh"
+secs="${1:-5}"
+convnet="${2:-}"
+warmup="${3:-60}"
+conns=(1 8 64)
+half_plus_two="$root/testdata/tf-serving/saved_model_half_plus_two_cpu/00000123"
+images="$FASHION_MNIST/t10k-images-idx3-ubyte.gz"
+command -v wrk >/dev/null || { echo "serve.sh: wrk is not installed (apt-get install wrk)" >&2; exit 1; }
+[[ -f "$images" ]] || { echo "serve.sh: no $images (apt-get install dataset-fashion-mnist)" >&2; exit 1; }
+"$root/guild" --version >/dev/null   # builds the modules (guild-grpc included) when needed
+cp="$root/grpc/target/classes:$root/tf-runtime/target/classes:$root/core/target/classes:$(cat "$root/grpc/target/guild.classpath")"
+server_pid=""
+bench_cleanup_extra() { [[ -n "$server_pid" ]] && kill "$server_pid" 2>/dev/null; wait 2>/dev/null; }
+javac -d "$work/classes" -cp "$cp" "$bench_dir/InProcessPredict.java" "$bench_dir/GrpcLoad.java" \
+  "$bench_dir/SlowClients.java"
+
+if [[ -z "$convnet" ]]; then
+  echo "training the convnet briefly (200 steps) in $work/home ..."
+  (
+    export GUILD_HOME="$work/home"
+    archive="$("$root/guild" package "$root/examples/packages/fashion-mnist" --output "$work/out" | tail -1)"
+    "$root/guild" install "$archive" >/dev/null
+    "$root/guild" init --template "$root/examples/packages/fashion-mnist-convnet-src" "$work/convnet" >/dev/null
+    cd "$work/convnet" && "$root/guild" train --steps 200 | tail -1
+  ) >"$work/train.log" 2>&1 || { cat "$work/train.log" >&2; exit 1; }
+  convnet="$work/convnet/runs/1/model"
+fi
+
+field() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p" <<<"$2"; }
+ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }   # a process's CPU time in 1/100 s
+
+# wrk against $1 with $2 connections for $3 seconds, body $4: wrk's RESULT line plus the server's
+# (pid $server_pid) and wrk's own CPU in cores
+wrk_run() {
+  local endpoint="$1" c="$2" s="$3" body="$4" threads=$(( $2 < 2 ? 1 : 2 )) t0 s0 line
+  s0="$(ticks "$server_pid")"; t0="$(date +%s.%N)"
+  line="$(WRK_BODY="$body" /usr/bin/time -f "wrk_cpu=%U+%S" wrk -t"$threads" -c"$c" -d"${s}s" \
+    -s "$bench_dir/serve-wrk.lua" "$endpoint" 2>&1 | grep -E 'RESULT|wrk_cpu' | tr '\n' ' ')"
+  awk -v l="$line" -v s0="$s0" -v s1="$(ticks "$server_pid")" -v t0="$t0" -v t1="$(date +%s.%N)" 'BEGIN {
+    match(l, /wrk_cpu=[0-9.]+\+[0-9.]+/); split(substr(l, RSTART + 8, RLENGTH - 8), w, "+");
+    sub(/ *wrk_cpu=.*/, "", l);
+    printf "%s client_cores=%.2f server_cores=%.2f\n", l, (w[1] + w[2]) / (t1 - t0), (s1 - s0) / 100 / (t1 - t0) }'
+}
+
+# $1: model label, $2: SavedModel folder, $3: REST body, $4...: java flags for in-process and gRPC
+run() {
+  local model="$1" dir="$2" body="$3"; shift 3
+  echo "== $model: in-process, ${warmup}s warm-up, ${secs}s per run (load average: $(cut -d' ' -f1-3 /proc/loadavg))"
+  java "$@" -Dwarmup="$warmup" -cp "$work/classes:$cp" InProcessPredict "$dir" "$secs" "${conns[@]}" 2>/dev/null \
+    | grep RESULT | sed "s/^inprocess /$model-inprocess /" | tee -a "$work/results"
+  : >"$work/server.out"
+  java -cp "$cp" org.guildpkg.cli.GuildCli serve "$dir" --port 0 --grpc-port 0 --name "$model" \
+    >"$work/server.out" 2>"$work/server.err" &
+  server_pid=$!
+  local url="" grpc=""
+  for _ in $(seq 600); do
+    url="$(sed -n 's/^listening on \(http:[^ ;]*\).*/\1/p' "$work/server.out")"
+    grpc="$(sed -n 's/^gRPC on [^:]*:\([0-9]*\)$/\1/p' "$work/server.out")"
+    [[ -n "$url" && -n "$grpc" ]] && break
+    kill -0 "$server_pid" 2>/dev/null || { cat "$work/server.err" >&2; exit 1; }
+    sleep 0.1
+  done
+  [[ -n "$url" && -n "$grpc" ]] || { echo "serve.sh: the server did not start" >&2; exit 1; }
+  echo "== $model: gRPC, ${warmup}s warm-up, ${secs}s per run against port $grpc (load average: $(cut -d' ' -f1-3 /proc/loadavg))"
+  java "$@" -Dserver.pid="$server_pid" -cp "$work/classes:$cp" GrpcLoad 127.0.0.1 "$grpc" "$model" \
+      "$secs" "$warmup" "${conns[@]}" 2>/dev/null \
+    | grep RESULT | sed "s/^grpc /$model-grpc /" | tee -a "$work/results"
+  local endpoint="$url/v1/models/$model:predict"
+  echo "== $model: REST, ${warmup}s warm-up, wrk ${secs}s per run against $endpoint (load average: $(cut -d' ' -f1-3 /proc/loadavg))"
+  WRK_BODY="$body" wrk -t2 -c64 -d"${warmup}s" -s "$bench_dir/serve-wrk.lua" "$endpoint" >/dev/null
+  for c in "${conns[@]}"; do
+    echo "$model-rest c=$c $(wrk_run "$endpoint" "$c" "$secs" "$body")" | tee -a "$work/results"
+  done
+  if [[ "$model" == half_plus_two ]]; then
+    local port="${url##*:}"
+    mkfifo "$work/hold"
+    java -cp "$work/classes" SlowClients 127.0.0.1 "$port" 64 <"$work/hold" >"$work/slow.out" &
+    local slow_pid=$!
+    exec 9>"$work/hold"
+    for _ in $(seq 300); do grep -q holding "$work/slow.out" && break; sleep 0.1; done
+    echo "== $model: REST at 64 connections beside 64 slow clients ($(cat "$work/slow.out"))"
+    echo "$model-rest-slow64 c=64 $(wrk_run "$endpoint" 64 "$secs" "$body")" | tee -a "$work/results"
+    exec 9>&-
+    wait "$slow_pid" 2>/dev/null || true
+  fi
+  kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""
+}
+
+machine_note
+run half_plus_two "$half_plus_two" '{"instances": [1.0, 2.0, 5.0]}'
+# Test image 0 of Fashion-MNIST (an ankle boot) as TensorFlow Serving's row-form predict body
+# (zcat stops early on purpose: head closes the pipe after the first image).
+image_json="$({ zcat "$images" 2>/dev/null || true; } | head -c 800 | tail -c 784 | od -An -tu1 -v \
+  | awk '{for (i = 1; i <= NF; i++) p[n++] = $i}
+         END {for (r = 0; r < 28; r++) {s = s (r ? "," : "") "["; for (c = 0; c < 28; c++) s = s (c ? "," : "") p[r*28+c]; s = s "]"}; print s}')"
+run convnet "$convnet" "{\"instances\": [{\"image\": [$image_json]}]}" -Dimages="$images"
+
+echo
+echo "summary (ratio: requests/s against in-process at the same concurrency; cores: CPU taken by"
+echo "the server (in-process: the whole process) and by the load generator; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)):"
+printf "%-14s %-13s %5s %10s %9s %9s %7s %8s %8s\n" model run conns req/s p50_ms p99_ms ratio server client
+for model in half_plus_two convnet; do
+  for c in "${conns[@]}"; do
+    b_rps="$(field rps "$(grep "^$model-inprocess c=$c " "$work/results")")"
+    for run in inprocess grpc rest; do
+      line="$(grep "^$model-$run c=$c " "$work/results")"
+      printf "%-14s %-13s %5s %10s %9s %9s %7s %8s %8s\n" "$model" "$run" "$c" "$(field rps "$line")" \
+        "$(field p50_ms "$line")" "$(field p99_ms "$line")" \
+        "$(awk -v a="$(field rps "$line")" -v b="$b_rps" 'BEGIN {printf "%.2f", a / b}')" \
+        "$(field server_cores "$line")" "$(field client_cores "$line")"
+      errors="$(field errors "$line")"
+      [[ "$errors" == "0" ]] || echo "  ($model $run at c=$c: $errors errors)"
+    done
+  done
+done
+line="$(grep "^half_plus_two-rest-slow64 " "$work/results")"
+base="$(grep "^half_plus_two-rest c=64 " "$work/results")"
+printf "%-14s %-13s %5s %10s %9s %9s %7s\n" half_plus_two "rest+64 slow" 64 "$(field rps "$line")" \
+  "$(field p50_ms "$line")" "$(field p99_ms "$line")" \
+  "$(awk -v a="$(field rps "$line")" -v b="$(field rps "$base")" 'BEGIN {printf "%.2f", a / b}') of rest"
