@@ -13,6 +13,7 @@ final class ProgressPrinter implements TrainingListener {
   private final PrintWriter err;
   private final boolean terminal;
   private long lastDraw;
+  private long lastFeatureLine = -1;
 
   ProgressPrinter(PrintWriter err, boolean terminal) {
     this.err = err;
@@ -39,6 +40,35 @@ final class ProgressPrinter implements TrainingListener {
     } else {
       long every = Math.max(1, e.totalSteps() / 20);
       if (e.step() % every == 0 || e.step() == e.totalSteps()) {
+        err.println(stats);
+        err.flush();
+      }
+    }
+  }
+
+  /**
+   * Feature extraction's progress (transfer learning): the same bar on a terminal, else a line
+   * every 5% of the images.
+   */
+  void onFeatures(String split, long done, long total, double imagesPerSecond) {
+    String stats = String.format(Locale.ROOT, "features of %s: %d/%d images  %.1f images/s",
+        split, done, total, imagesPerSecond);
+    if (terminal) {
+      long now = System.nanoTime();
+      if (now - lastDraw < 100_000_000L && done != total) {
+        return;
+      }
+      lastDraw = now;
+      int bar = (int) (WIDTH * done / Math.max(1, total));
+      err.print("\r[" + "=".repeat(bar) + " ".repeat(WIDTH - bar) + "] " + stats + "  ");
+      if (done == total) {
+        err.println();
+      }
+      err.flush();
+    } else {
+      long every = Math.max(1, total / 20);
+      if (done / every != lastFeatureLine || done == total) {
+        lastFeatureLine = done / every;
         err.println(stats);
         err.flush();
       }

@@ -25,6 +25,7 @@ import org.guildpkg.tf.project.RunFolder;
 import org.guildpkg.tf.project.TrainingJob;
 import org.guildpkg.tf.train.ExampleSource;
 import org.guildpkg.tf.train.TrainingListener;
+import org.guildpkg.tf.transfer.TransferLearning;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -61,7 +62,8 @@ public final class TrainCommand implements Callable<Integer> {
   }
 
   @Option(names = "--model", paramLabel = "PKG",
-      description = "Fine-tune this installed trainable model package instead of the project's code.")
+      description = "Fine-tune this installed trainable model package instead of the project's code; an image model"
+          + " (such as mobilenet-v2+ilsvrc2012) is retrained on --dataset's classes instead (transfer learning, no project needed).")
   String model;
 
   @Option(names = "--resume", paramLabel = "ID", description = "Continue run ID from its last checkpoint.")
@@ -97,8 +99,8 @@ public final class TrainCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Path dir = project.toAbsolutePath().normalize();
-    List<TrainingListener> listeners = parent.quiet()
-        ? List.of() : List.of(new ProgressPrinter(parent.err(), parent.progressOnTerminal()));
+    ProgressPrinter printer = parent.quiet() ? null : new ProgressPrinter(parent.err(), parent.progressOnTerminal());
+    List<TrainingListener> listeners = printer == null ? List.of() : List.of(printer);
     RunFolder run;
     if (resume != null) {
       if (model != null || budget != null || !flags.isEmpty() || !split.equals("train") || validation != null
@@ -107,6 +109,10 @@ public final class TrainCommand implements Callable<Integer> {
             + " and --validation");
       }
       RunFolder r = RunFolder.open(Projects.runs(dir), resume);
+      TransferLearning.parentOf(r.info()).ifPresent(p -> {
+        throw new GuildException(r + " retrained " + p + " (transfer learning), which does not resume;"
+            + " start a new run: its features are cached, so it goes straight to training");
+      });
       String spec = dataset != null ? dataset : Datasets.specOf(r);
       Datasets.Resolved ds = Datasets.resolve(spec, parent.home(), parent.offline());
       parent.err().println("resuming " + r + " on " + ds.ref());
@@ -126,6 +132,9 @@ public final class TrainCommand implements Callable<Integer> {
         GuildPackage pkg = GuildPackages.at(parent.home()).offline(parent.offline()).load(model);
         if (pkg.type() != PackageType.MODEL) {
           throw new GuildException(pkg + " is a " + pkg.type() + " package; --model needs a trainable model package");
+        }
+        if (TransferLearning.isImageModel(pkg)) {
+          return transfer(dir, pkg, printer);
         }
         base = Optional.of(pkg.path());
         JsonNode lineage = pkg.manifest().interfaceData().path("lineage");
@@ -173,6 +182,37 @@ public final class TrainCommand implements Callable<Integer> {
       parent.err().flush();
       return stopped.exitStatus();
     }
+    return report(dir, run);
+  }
+
+  /**
+   * Transfer learning: the model is an image classifier (it has an image interface), so its
+   * features are cached and a new head is trained on the dataset's classes.
+   */
+  private Integer transfer(Path dir, GuildPackage pkg, ProgressPrinter printer) {
+    if (dataset == null) {
+      throw new GuildException("retraining " + pkg + " needs the images to learn from: give --dataset SPEC");
+    }
+    Datasets.Resolved ds = Datasets.resolve(dataset, parent.home(), parent.offline());
+    TransferLearning.check(pkg, ds.dataset());
+    parent.err().println("retraining " + pkg + " on " + ds.ref() + " (transfer learning)");
+    RunFolder run = TransferLearning.start(
+        new TransferLearning.Request(
+            Projects.runs(dir), pkg, ds.dataset(), ds.ref(), ds.spec(), TransferLearning.cacheFolder(parent.home()),
+            flags,
+            budget != null && budget.steps != null ? OptionalLong.of(budget.steps) : OptionalLong.empty(),
+            budget != null && budget.epochs != null ? OptionalLong.of(budget.epochs) : OptionalLong.empty(),
+            checkpointEvery,
+            (split, done, total, rate) -> {
+              if (printer != null) {
+                printer.onFeatures(split, done, total, rate);
+              }
+            }),
+        printer == null ? List.of() : List.of(printer));
+    return report(dir, run);
+  }
+
+  private Integer report(Path dir, RunFolder run) {
     ObjectNode m = run.metrics();
     if (json) {
       ObjectNode o = m.objectNode();
@@ -182,13 +222,16 @@ public final class TrainCommand implements Callable<Integer> {
       parent.printJson(o);
       return 0;
     }
+    String accuracy = m.has("accuracy")
+        ? String.format(Locale.ROOT, ", %s accuracy %.4f", m.path("split").asText("test"), m.path("accuracy").asDouble())
+        : "";
     parent.out().println(String.format(Locale.ROOT,
-        "run %s: %d steps, train loss %.4f, %.0f examples/s%s; model in %s",
+        "run %s: %d steps, train loss %.4f, %.0f examples/s%s%s; model in %s",
         run.id(), m.path("steps").asLong(), m.path("train_loss").asDouble(),
         m.path("examples_per_second").asDouble(),
         m.has("val_accuracy") ? String.format(Locale.ROOT, ", validation loss %.4f accuracy %.4f",
             m.path("val_loss").asDouble(), m.path("val_accuracy").asDouble()) : "",
-        dir.relativize(run.model())));
+        accuracy, dir.relativize(run.model())));
     return 0;
   }
 

@@ -44,6 +44,15 @@ public final class RunPackage {
   }
 
   /**
+   * A retrained (transfer-learning) model's name: the parent's name up to its {@code +}, {@code +},
+   * the dataset's, such as {@code mobilenet-v2+cifar10}.
+   */
+  public static String retrainedName(PackageRef parent, PackageRef dataset) {
+    int plus = parent.name().indexOf('+');
+    return (plus > 0 ? parent.name().substring(0, plus) : parent.name()) + "+" + dataset.name();
+  }
+
+  /**
    * (Re)writes the run's GuildPkg, packager and training.json from its run.json, flags.json and
    * metrics.json.
    */
@@ -59,6 +68,10 @@ public final class RunPackage {
     lineage.set("dataset", dataset.toJson());
     ObjectNode flags = lineage.putObject("flags");
     run.flags().forEach(flags::put);
+    boolean retrained = info.path("parent").isObject();
+    if (retrained) {
+      lineage.set("parent", info.get("parent"));
+    }
     if (info.hasNonNull("base_model")) {
       lineage.set("base_model", info.get("base_model"));
     }
@@ -77,10 +90,10 @@ public final class RunPackage {
     String guildPkg = "; Written by guild train for " + run + ". Build it with: guild package --run " + run.id()
         + " [--version X] (default version: the source's + the run number)\n"
         + "[package]\n"
-        + "name = " + packageName(source, dataset) + "\n"
+        + "name = " + (retrained ? retrainedName(source, dataset) : packageName(source, dataset)) + "\n"
         + "version = " + version + "\n"
         + "type = model\n"
-        + "description = " + source.name() + " " + source.version() + " trained on " + dataset.name()
+        + "description = " + source.name() + " " + source.version() + (retrained ? " retrained on " : " trained on ") + dataset.name()
         + " " + dataset.version() + accuracy + "\n"
         + "tags = trained " + dataset.name() + "\n"
         + "packager = packager\n";

@@ -48,13 +48,17 @@ public final class TrainedModelInspector implements PackageInspector {
     return type == PackageType.MODEL ? Set.of("lineage", "metrics", "classes") : Set.of();
   }
 
-  /** {@code trained from: SOURCE on DATASET}, {@code metrics: accuracy 0.9, ...}, the classes. */
+  /** {@code trained from: SOURCE on DATASET} (or {@code retrained from: PARENT on DATASET}), {@code metrics: accuracy 0.9, ...}, the classes. */
   @Override
   public List<SummaryLine> summarize(PackageType type, JsonNode data) {
     List<SummaryLine> out = new ArrayList<>();
     if (type == PackageType.MODEL) {
       JsonNode lineage = data.path("lineage");
-      if (lineage.isObject()) {
+      if (lineage.path("parent").isObject()) {
+        SummaryText.add(out, "retrained from",
+            SummaryText.id(lineage.path("parent")) + " on " + SummaryText.id(lineage.path("dataset"))
+                + " (parent sha256 " + lineage.path("parent").path("sha256").asText("?") + ")");
+      } else if (lineage.isObject()) {
         SummaryText.add(out, "trained from",
             SummaryText.id(lineage.path("source")) + " on " + SummaryText.id(lineage.path("dataset")));
       }
