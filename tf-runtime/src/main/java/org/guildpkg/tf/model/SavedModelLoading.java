@@ -16,6 +16,7 @@ import org.tensorflow.Output;
 import org.tensorflow.SavedModelBundle;
 import org.tensorflow.exceptions.TensorFlowException;
 import org.tensorflow.ndarray.Shape;
+import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.proto.MetaGraphDef;
 import org.tensorflow.proto.SignatureDef;
 import org.tensorflow.proto.TensorInfo;
@@ -45,7 +46,7 @@ final class SavedModelLoading {
   static Loaded load(Path dir) {
     SavedModelBundle bundle;
     try {
-      bundle = SavedModelBundle.load(dir.toString(), SavedModel.SERVE_TAG);
+      bundle = bundle(dir);
     } catch (IllegalArgumentException e) {
       LOG.debug("TensorFlow Java refused a signature of {}: {}", dir, e.getMessage());
       return loadRepaired(dir, e);
@@ -53,6 +54,31 @@ final class SavedModelLoading {
       throw cannotLoad(dir, e);
     }
     return new Loaded(bundle, bundle.metaGraphDef().getSignatureDefMap());
+  }
+
+  /** The system property that sets TensorFlow's inter-op thread pool of the models loaded. */
+  static final String INTER_OP_THREADS = "guild.tf.interOpThreads";
+
+  /**
+   * Loads a SavedModel's serve graph; with the {@value #INTER_OP_THREADS} system property set, its
+   * session gets that {@code inter_op_parallelism_threads} ({@code -1}: each call runs its ops in
+   * the calling thread, no hand-off to TensorFlow's pool; see docs/serving.md, "Speed").
+   */
+  private static SavedModelBundle bundle(Path dir) {
+    String inter = System.getProperty(INTER_OP_THREADS);
+    if (inter == null || inter.isBlank()) {
+      return SavedModelBundle.load(dir.toString(), SavedModel.SERVE_TAG);
+    }
+    int n;
+    try {
+      n = Integer.parseInt(inter.trim());
+    } catch (NumberFormatException e) {
+      throw new GuildException("-D" + INTER_OP_THREADS + "=" + inter + " is not a whole number"
+          + " (-1 runs ops in the calling thread, 0 lets TensorFlow choose)");
+    }
+    ConfigProto config = ConfigProto.newBuilder().setInterOpParallelismThreads(n).build();
+    return SavedModelBundle.loader(dir.toString()).withTags(SavedModel.SERVE_TAG)
+        .withConfigProto(config).load();
   }
 
   private static Loaded loadRepaired(Path dir, RuntimeException first) {
@@ -118,7 +144,7 @@ final class SavedModelLoading {
         }
       }
       // Variables are restored and assets read while loading, so the copy is not needed after.
-      return new Loaded(SavedModelBundle.load(tmp.toString(), SavedModel.SERVE_TAG), kept);
+      return new Loaded(bundle(tmp), kept);
     } catch (IOException e) {
       throw cannotLoad(dir, e);
     } catch (IllegalArgumentException | TensorFlowException | IllegalStateException e) {

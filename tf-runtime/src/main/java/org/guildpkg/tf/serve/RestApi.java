@@ -36,6 +36,8 @@ final class RestApi {
   static final int MAX_NESTING = 64;
   /** Longer number literals are refused while parsing. */
   static final int MAX_NUMBER_LENGTH = 100;
+  /** The system property that turns the streaming fast path of predict bodies off. */
+  static final String TREE_ONLY = "guild.serve.jsonTree";
 
   private static final Pattern PREDICTION = Pattern.compile(
       "(?i)/v1/models/([^/:]+)(?:/versions/(\\d+)|/labels/([^/:]+))?:(classify|regress|predict)");
@@ -48,9 +50,19 @@ final class RestApi {
   private final Predictor predictor;
   private final ObjectMapper mapper;
   private final JsonFactory factory;
+  private final boolean streaming;
 
   RestApi(Predictor predictor, long maxBodyBytes) {
+    this(predictor, maxBodyBytes, !Boolean.getBoolean(TREE_ONLY));
+  }
+
+  /**
+   * A REST API; {@code streaming} false reads every body into a JSON tree first (what the
+   * {@value #TREE_ONLY} system property chooses, for measuring the fast path against it).
+   */
+  RestApi(Predictor predictor, long maxBodyBytes, boolean streaming) {
     this.predictor = predictor;
+    this.streaming = streaming;
     this.factory = JsonFactory.builder()
         .streamReadConstraints(StreamReadConstraints.builder()
             .maxNestingDepth(MAX_NESTING)
@@ -69,6 +81,11 @@ final class RestApi {
         // shared nodes; see CompactNodes.
         .nodeFactory(new CompactNodes())
         .build();
+  }
+
+  /** The JSON factory of bodies and replies, with the parsing limits. */
+  JsonFactory factory() {
+    return factory;
   }
 
   /** Answers one request; never throws for anything a client sends. */
@@ -108,6 +125,16 @@ final class RestApi {
         Predictor.ModelSpec t = target(p.group(1), p.group(2), p.group(3));
         model = t.name();
         String verb = p.group(4).toLowerCase(java.util.Locale.ROOT);
+        FastPredict.Body fast =
+            verb.equals("predict") && streaming ? FastPredict.read(factory, body) : null;
+        if (fast != null) {
+          sig = fast.signatureName() == null ? "" : fast.signatureName();
+          ReplyBody reply = fastPredict(t, fast);
+          if (reply != null) {
+            predictor.record("rest", model, sig, null, System.nanoTime() - t0);
+            return reply;
+          }
+        }
         JsonNode doc = parse(body);
         JsonNode n = doc.get("signature_name");
         sig = n != null && n.isTextual() ? n.textValue() : "";
@@ -247,6 +274,28 @@ final class RestApi {
           : JsonTensors.fromInputs(inputs, sig.inputs());
       Map<String, HostTensor> out = h.predict(sig, in, false);
       return write(g -> JsonTensors.writeOutputs(g, out));
+    }
+  }
+
+  /**
+   * A predict reply by the streaming fast path ({@link FastPredict}), or null when the body's
+   * values do not fit the signature's inputs without a question: the tree path then answers. The
+   * errors it throws (model, version, signature) are the ones the tree path throws for this body.
+   */
+  private ReplyBody fastPredict(Predictor.ModelSpec t, FastPredict.Body body) {
+    String name = body.signatureName();
+    String sigName = name == null || name.isEmpty() ? ModelSignature.SERVING_DEFAULT : name;
+    try (ServableHandle h = predictor.open(t)) {
+      ModelSignature sig = h.signature(sigName);
+      ServableHandle.checkFeedable(sig);
+      Map<String, HostTensor> in = body.tensors(sig.inputs());
+      if (in == null) {
+        return null;
+      }
+      Map<String, HostTensor> out = h.predict(sig, in, body.rows());
+      return body.rows()
+          ? write(g -> JsonTensors.writePredictions(g, out))
+          : write(g -> JsonTensors.writeOutputs(g, out));
     }
   }
 
