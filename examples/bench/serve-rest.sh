@@ -11,44 +11,15 @@
 # Needs wrk and Debian's Fashion-MNIST (dataset-fashion-mnist).
 # Usage: examples/bench/serve-rest.sh [SECONDS per run, default 5] [CONVNET] [WARMUP, default 20]
 source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/prelude.sh"
+script=serve-rest.sh
+source "$bench_dir/serve-common.sh"
 secs="${1:-5}"
 convnet="${2:-}"
 warmup="${3:-20}"
-conns=(1 8 64)
-half_plus_two="$root/testdata/tf-serving/saved_model_half_plus_two_cpu/00000123"
-images="$FASHION_MNIST/t10k-images-idx3-ubyte.gz"
-command -v wrk >/dev/null || { echo "serve-rest.sh: wrk is not installed (apt-get install wrk)" >&2; exit 1; }
-[[ -f "$images" ]] || { echo "serve-rest.sh: no $images (apt-get install dataset-fashion-mnist)" >&2; exit 1; }
 tf_classpath
-server_pid=""
-bench_cleanup_extra() { [[ -n "$server_pid" ]] && kill "$server_pid" 2>/dev/null; wait 2>/dev/null; }
 javac -d "$work/classes" -cp "$cp" "$bench_dir/InProcessPredict.java"
 
-if [[ -z "$convnet" ]]; then
-  echo "training the convnet briefly (200 steps) in $work/home ..."
-  (
-    export GUILD_HOME="$work/home"
-    archive="$("$root/guild" package "$root/examples/packages/fashion-mnist" --output "$work/out" | tail -1)"
-    "$root/guild" install "$archive" >/dev/null
-    "$root/guild" init --template "$root/examples/packages/fashion-mnist-convnet-src" "$work/convnet" >/dev/null
-    cd "$work/convnet" && "$root/guild" train --steps 200 | tail -1
-  ) >"$work/train.log" 2>&1 || { cat "$work/train.log" >&2; exit 1; }
-  convnet="$work/convnet/runs/1/model"
-fi
-
-field() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p" <<<"$2"; }
-ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-
-wrk_run() {
-  local endpoint="$1" c="$2" s="$3" body="$4" threads=$(( $2 < 2 ? 1 : 2 )) t0 s0 line
-  s0="$(ticks "$server_pid")"; t0="$(date +%s.%N)"
-  line="$(WRK_BODY="$body" /usr/bin/time -f "wrk_cpu=%U+%S" wrk -t"$threads" -c"$c" -d"${s}s" \
-    -s "$bench_dir/serve-wrk.lua" "$endpoint" 2>&1 | grep -E 'RESULT|wrk_cpu' | tr '\n' ' ')"
-  awk -v l="$line" -v s0="$s0" -v s1="$(ticks "$server_pid")" -v t0="$t0" -v t1="$(date +%s.%N)" 'BEGIN {
-    match(l, /wrk_cpu=[0-9.]+\+[0-9.]+/); split(substr(l, RSTART + 8, RLENGTH - 8), w, "+");
-    sub(/ *wrk_cpu=.*/, "", l);
-    printf "%s client_cores=%.2f server_cores=%.2f\n", l, (w[1] + w[2]) / (t1 - t0), (s1 - s0) / 100 / (t1 - t0) }'
-}
+convnet_model
 
 # $1: label, $2: model, $3: folder, $4: body, $5: server java flags (words)
 rest() {
@@ -103,10 +74,7 @@ run() {
 
 machine_note
 run half_plus_two "$half_plus_two" '{"instances": [1.0, 2.0, 5.0]}'
-image_json="$({ zcat "$images" 2>/dev/null || true; } | head -c 800 | tail -c 784 | od -An -tu1 -v \
-  | awk '{for (i = 1; i <= NF; i++) p[n++] = $i}
-         END {for (r = 0; r < 28; r++) {s = s (r ? "," : "") "["; for (c = 0; c < 28; c++) s = s (c ? "," : "") p[r*28+c]; s = s "]"}; print s}')"
-run convnet "$convnet" "{\"instances\": [{\"image\": [$image_json]}]}" -Dimages="$images"
+run convnet "$convnet" "$convnet_body" -Dimages="$images"
 
 echo
 echo "summary (ratio: requests/s against in-process at the same concurrency; cores: server and wrk;"

@@ -11,38 +11,14 @@
 # training run's runs/ID/model); without it the script trains fashion-mnist-convnet-src briefly (guild init/train
 # --steps 200, about a minute) in a temporary Guild home. Needs wrk and Debian's Fashion-MNIST.
 source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/prelude.sh"
+script=serve-wrk.sh
+source "$bench_dir/serve-common.sh"
 secs="${1:-5}"
 convnet="${2:-}"
-conns=(1 8 64)
-half_plus_two="$root/testdata/tf-serving/saved_model_half_plus_two_cpu/00000123"
-images="$FASHION_MNIST/t10k-images-idx3-ubyte.gz"
-command -v wrk >/dev/null || { echo "serve-wrk.sh: wrk is not installed (apt-get install wrk)" >&2; exit 1; }
-[[ -f "$images" ]] || { echo "serve-wrk.sh: no $images (apt-get install dataset-fashion-mnist)" >&2; exit 1; }
 tf_classpath
-server_pid=""
-bench_cleanup_extra() { [[ -n "$server_pid" ]] && kill "$server_pid" 2>/dev/null; wait 2>/dev/null; }
 javac -d "$work/classes" -cp "$cp" "$root/examples/bench/InProcessPredict.java"
 
-if [[ -z "$convnet" ]]; then
-  echo "training the convnet briefly (200 steps) in $work/home ..."
-  (
-    export GUILD_HOME="$work/home"
-    archive="$("$root/guild" package "$root/examples/packages/fashion-mnist" --output "$work/out" | tail -1)"
-    "$root/guild" install "$archive" >/dev/null
-    "$root/guild" init --template "$root/examples/packages/fashion-mnist-convnet-src" "$work/convnet" >/dev/null
-    cd "$work/convnet" && "$root/guild" train --steps 200 | tail -1
-  ) >"$work/train.log" 2>&1 || { cat "$work/train.log" >&2; exit 1; }
-  convnet="$work/convnet/runs/1/model"
-fi
-
-# Test image 0 of Fashion-MNIST (an ankle boot) as TensorFlow Serving's row-form predict body
-# (zcat stops early on purpose: head closes the pipe after the first image).
-image_json="$({ zcat "$images" 2>/dev/null || true; } | head -c 800 | tail -c 784 | od -An -tu1 -v \
-  | awk '{for (i = 1; i <= NF; i++) p[n++] = $i}
-         END {for (r = 0; r < 28; r++) {s = s (r ? "," : "") "["; for (c = 0; c < 28; c++) s = s (c ? "," : "") p[r*28+c]; s = s "]"}; print s}')"
-convnet_body="{\"instances\": [{\"image\": [$image_json]}]}"
-
-field() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p" <<<"$2"; }
+convnet_model
 
 # $1: model label, $2: model folder, $3: expected-answer regex of curl's reply, $4: wrk body,
 # $5...: extra java flags for the in-process run
