@@ -120,8 +120,8 @@ echo "whole process) and by the load generator; load average at the end: $(cut -
 runs=(inprocess)
 for serve in "${serves[@]}"; do runs+=("grpc:${serve%%=*}"); done
 for serve in "${serves[@]}"; do runs+=("rest:${serve%%=*}"); done
-fmt="%-14s %-18s %5s %10s %9s %9s %7s %8s %8s\n"
-printf "$fmt" model run conns req/s p50_ms p99_ms ratio server client
+row() { printf "%-14s %-18s %5s %10s %9s %9s %7s %8s %8s\n" "$@"; }
+row model run conns req/s p50_ms p99_ms ratio server client
 for model in half_plus_two convnet; do
   model_runs=("${runs[@]}")
   [[ "$model" == half_plus_two ]] && model_runs+=(status)
@@ -130,7 +130,7 @@ for model in half_plus_two convnet; do
     for run in "${model_runs[@]}"; do
       line="$(grep "^$model-$run c=$c " "$work/results" || true)"
       [[ -n "$line" ]] || { echo "  ($model $run at c=$c: no result)"; continue; }
-      printf "$fmt" "$model" "$run" "$c" "$(field rps "$line")" \
+      row "$model" "$run" "$c" "$(field rps "$line")" \
         "$(field p50_ms "$line")" "$(field p99_ms "$line")" \
         "$(awk -v a="$(field rps "$line")" -v b="$b_rps" 'BEGIN {printf "%.2f", a / b}')" \
         "$(field server_cores "$line")" "$(field client_cores "$line")"
