@@ -73,7 +73,8 @@ public final class FeatureExtractor implements AutoCloseable {
           + "' and give 'features' of shape [-1, D]");
     }
     try {
-      Ops tf = Ops.create(b.graph()).withSubScope("guild_transfer");
+      // A scope no exported graph holds, so a retrained model can be a parent too.
+      Ops tf = Ops.create(b.graph()).withSubScope("guild_extract");
       Operand<TFloat32> features = recipe.build(tf, b.graph().outputOrThrow(out.name), what);
       long d = features.shape().size(1);
       if (d < 1) {

@@ -190,7 +190,17 @@ final class RetrainedExport {
     if (node.contains(":")) {
       throw new GuildException("the parent's pixel input " + pixels + " is not an op's first output");
     }
-    String both = "guild_mirror/both";
+    // A scope the graph does not use yet (a retrained model's graph has one of its own).
+    java.util.Set<String> names = new java.util.HashSet<>();
+    graph.getNodeList().forEach(n -> names.add(n.getName().split("/")[0]));
+    String scope = "guild_mirror";
+    for (int i = 1; names.contains(scope); i++) {
+      scope = "guild_mirror_" + i;
+    }
+    String both = scope + "/both";
+    String widthAxis = scope + "/width_axis";
+    String flipped = scope + "/mirrored";
+    String batchAxis = scope + "/batch_axis";
     GraphDef.Builder b = graph.toBuilder();
     int rewired = 0;
     for (NodeDef.Builder n : b.getNodeBuilderList()) {
@@ -204,14 +214,14 @@ final class RetrainedExport {
     if (rewired == 0) {
       throw new GuildException("the parent's pixel input " + pixels + " feeds nothing");
     }
-    b.addNode(int32Const("guild_mirror/width_axis", 2, true));
-    b.addNode(NodeDef.newBuilder().setName("guild_mirror/mirrored").setOp("ReverseV2")
-        .addInput(node).addInput("guild_mirror/width_axis")
+    b.addNode(int32Const(widthAxis, 2, true));
+    b.addNode(NodeDef.newBuilder().setName(flipped).setOp("ReverseV2")
+        .addInput(node).addInput(widthAxis)
         .putAttr("T", AttrValue.newBuilder().setType(DataType.DT_FLOAT).build())
         .putAttr("Tidx", AttrValue.newBuilder().setType(DataType.DT_INT32).build()));
-    b.addNode(int32Const("guild_mirror/batch_axis", 0, false));
+    b.addNode(int32Const(batchAxis, 0, false));
     b.addNode(NodeDef.newBuilder().setName(both).setOp("ConcatV2")
-        .addInput(node).addInput("guild_mirror/mirrored").addInput("guild_mirror/batch_axis")
+        .addInput(node).addInput(flipped).addInput(batchAxis)
         .putAttr("N", AttrValue.newBuilder().setI(2).build())
         .putAttr("T", AttrValue.newBuilder().setType(DataType.DT_FLOAT).build())
         .putAttr("Tidx", AttrValue.newBuilder().setType(DataType.DT_INT32).build()));

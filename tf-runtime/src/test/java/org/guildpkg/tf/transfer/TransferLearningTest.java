@@ -311,6 +311,18 @@ class TransferLearningTest {
   }
 
   @Test
+  @Order(5)
+  void spatialFeaturesOfAParentWhoseFeaturesAreNotAnAverageIsOneLine() {
+    // mobilenet-v2+cifar10 (installed by the packaging test) answers its features through the head's graph.
+    Path q = tmp.resolve("q2");
+    CliRun r = guild(home, "train", "-C", q.toString(), "--model", "mobilenet-v2+cifar10", "--dataset", dataset.toString());
+    assertThat(r.status()).as(r.err()).isEqualTo(1);
+    assertThat(r.err().strip()).startsWith("guild: mobilenet-v2+cifar10").contains("not the average of a feature map")
+        .contains("--flag features=pooled").doesNotContain("\n");
+    assertThat(q.resolve("runs")).doesNotExist();
+  }
+
+  @Test
   void aParentWithoutFeaturesIsOneLine() {
     Path halfPlusTwo = Path.of("").toAbsolutePath().getParent()
         .resolve("testdata/tf-serving/saved_model_half_plus_two_cpu/00000123");
