@@ -127,7 +127,7 @@ public final class TransferLearning {
 
   /** The feature caches' folder in a Guild home: {@code HOME/cache/features}. */
   public static Path cacheFolder(Path home) {
-    return org.guildpkg.store.HomeLayout.of(home.toAbsolutePath().normalize()).cache().resolve("features");
+    return org.guildpkg.store.HomeLayout.of(home.toAbsolutePath().normalize()).featureCache();
   }
 
   /**
@@ -195,6 +195,13 @@ public final class TransferLearning {
     Optional<FeatureCache.Features> testMirrored = Optional.empty();
     long extractStart = System.nanoTime();
     long trainLimit = flags.getInt("train_examples", 0);
+    // `guild cache clean --all` leaves a parent and dataset's features alone while this is held.
+    org.guildpkg.io.PathLock cacheLock = org.guildpkg.store.HomeCache.featuresLock(
+        cache.folder(parentKey, datasetKey, "train").getParent());
+    if (!cacheLock.tryAcquire()) {
+      LOG.info("waiting for another run computing the same features ({})", cacheLock.file());
+      cacheLock.acquire();
+    }
     try (FeatureExtractor fx = FeatureExtractor.load(parent.path(), parent.toString(), recipe)) {
       if (mirror && !fx.mirrors()) {
         LOG.warn("{} has no 'images' signature to feed mirror images to; answering without them", parent);
@@ -206,6 +213,8 @@ public final class TransferLearning {
         testMirrored = test.map(s -> cache.get(parentKey, datasetKey, s, 0, true, fx, req.progress()));
       }
       trainF = cache.get(parentKey, datasetKey, train, trainLimit, fx, req.progress());
+    } finally {
+      cacheLock.release();
     }
     double extractSeconds = (System.nanoTime() - extractStart) / 1e9;
     long extractedImages = trainF.extracted() + testF.map(FeatureCache.Features::extracted).orElse(0)

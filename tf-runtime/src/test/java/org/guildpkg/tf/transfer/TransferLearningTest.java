@@ -317,8 +317,12 @@ class TransferLearningTest {
     Path q = tmp.resolve("q2");
     CliRun r = guild(home, "train", "-C", q.toString(), "--model", "mobilenet-v2+cifar10", "--dataset", dataset.toString());
     assertThat(r.status()).as(r.err()).isEqualTo(1);
-    assertThat(r.err().strip()).startsWith("guild: mobilenet-v2+cifar10").contains("not the average of a feature map")
-        .contains("--flag features=pooled").doesNotContain("\n");
+    // What is being done, then the error in one line.
+    List<String> lines = r.err().strip().lines().toList();
+    assertThat(lines).hasSize(2);
+    assertThat(lines.get(0)).startsWith("retraining mobilenet-v2+cifar10");
+    assertThat(lines.get(1)).startsWith("guild: mobilenet-v2+cifar10").contains("not the average of a feature map")
+        .contains("--flag features=pooled");
     assertThat(q.resolve("runs")).doesNotExist();
   }
 
