@@ -88,6 +88,8 @@ public final class TransferLearning {
         "Which of the parent's activations the head learns from: spatial (its last feature map on a 2x2 grid and earlier blocks' averages) or pooled (its features signature as it is)."));
     m.put("mirror", new FlagSpec("mirror", "true", FlagType.BOOL,
         "Answer with the average of an image's and its mirror image's probabilities (in the test score and in the exported model)."));
+    m.put("mirror_train", new FlagSpec("mirror_train", "false", FlagType.BOOL,
+        "Also train on each train image's mirror image (twice the train split's feature extraction and memory)."));
     return java.util.Collections.unmodifiableMap(m);
   }
 
@@ -127,7 +129,7 @@ public final class TransferLearning {
 
   /** The feature caches' folder in a Guild home: {@code HOME/cache/features}. */
   public static Path cacheFolder(Path home) {
-    return org.guildpkg.store.HomeLayout.of(home.toAbsolutePath().normalize()).cache().resolve("features");
+    return org.guildpkg.store.HomeLayout.of(home.toAbsolutePath().normalize()).featureCache();
   }
 
   /**
@@ -188,6 +190,7 @@ public final class TransferLearning {
     String parentKey = FeatureCache.key(parent.name().value(), parent.version().value(), parentDigest)
         + (recipe == FeatureRecipe.POOLED ? "" : "-" + recipe.id());
     boolean mirror = flags.getBool("mirror");
+    boolean mirrorTrain = flags.getBool("mirror_train");
     String datasetKey = FeatureCache.key(req.datasetRef().name(), req.datasetRef().version(), datasetDigest);
     FeatureCache cache = new FeatureCache(req.cacheFolder());
     FeatureCache.Features trainF;
@@ -195,10 +198,18 @@ public final class TransferLearning {
     Optional<FeatureCache.Features> testMirrored = Optional.empty();
     long extractStart = System.nanoTime();
     long trainLimit = flags.getInt("train_examples", 0);
+    // `guild cache clean --all` leaves a parent and dataset's features alone while this is held.
+    org.guildpkg.io.PathLock cacheLock = org.guildpkg.store.HomeCache.featuresLock(
+        cache.folder(parentKey, datasetKey, "train").getParent());
+    if (!cacheLock.tryAcquire()) {
+      LOG.info("waiting for another run computing the same features ({})", cacheLock.file());
+      cacheLock.acquire();
+    }
     try (FeatureExtractor fx = FeatureExtractor.load(parent.path(), parent.toString(), recipe)) {
-      if (mirror && !fx.mirrors()) {
-        LOG.warn("{} has no 'images' signature to feed mirror images to; answering without them", parent);
+      if ((mirror || mirrorTrain) && !fx.mirrors()) {
+        LOG.warn("{} has no 'images' signature to feed mirror images to; going on without them", parent);
         mirror = false;
+        mirrorTrain = false;
       }
       // The test split first: it is the smaller, and a stopped train extraction goes on later.
       testF = test.map(s -> cache.get(parentKey, datasetKey, s, 0, fx, req.progress()));
@@ -206,6 +217,11 @@ public final class TransferLearning {
         testMirrored = test.map(s -> cache.get(parentKey, datasetKey, s, 0, true, fx, req.progress()));
       }
       trainF = cache.get(parentKey, datasetKey, train, trainLimit, fx, req.progress());
+      if (mirrorTrain) {
+        trainF = withMirrored(trainF, cache.get(parentKey, datasetKey, train, trainLimit, true, fx, req.progress()));
+      }
+    } finally {
+      cacheLock.release();
     }
     double extractSeconds = (System.nanoTime() - extractStart) / 1e9;
     long extractedImages = trainF.extracted() + testF.map(FeatureCache.Features::extracted).orElse(0)
@@ -243,7 +259,8 @@ public final class TransferLearning {
         info.put("dataset_sha256", datasetDigest);
         ObjectNode fc = info.putObject("feature_cache");
         fc.put("train", trainF.folder().toString());
-        fc.put("train_examples", trainF.count());
+        fc.put("train_mirrored", mirrorTrain);
+        fc.put("train_examples", mirrorTrain ? trainF.count() / 2 : trainF.count());
         testF.ifPresent(t -> fc.put("test", t.folder().toString()));
         testMirrored.ifPresent(t -> fc.put("test_mirrored", t.folder().toString()));
         fc.put("features", recipe.id());
@@ -313,6 +330,18 @@ public final class TransferLearning {
       LOG.info("retrained {} on {} into {}: {}", parent, req.datasetRef(), run, run.metrics());
       return run;
     }
+  }
+
+  /** The train features followed by their mirror images' (the extracted counts added up). */
+  private static FeatureCache.Features withMirrored(FeatureCache.Features a, FeatureCache.Features b) {
+    if (a.count() != b.count() || a.dim() != b.dim()) {
+      throw new GuildException("internal: " + b.count() + " mirrored train images for " + a.count());
+    }
+    float[] values = java.util.Arrays.copyOf(a.values(), a.values().length + b.values().length);
+    System.arraycopy(b.values(), 0, values, a.values().length, b.values().length);
+    long[] labels = java.util.Arrays.copyOf(a.labels(), a.count() + b.count());
+    System.arraycopy(b.labels(), 0, labels, a.count(), b.count());
+    return new FeatureCache.Features(a.dim(), values, labels, a.folder(), a.extracted() + b.extracted());
   }
 
   private static ObjectNode provenance(ObjectNode info) {

@@ -261,6 +261,17 @@ class TransferLearningTest {
     }
     // The image and its mirror image get different answers from a model that does not average them.
     assertThat(differ).isGreaterThan(1e-4f);
+
+    // Run 4 also trains on the train images' mirror images: computed once, kept apart.
+    CliRun augmented = guild(home, "train", "-C", project.toString(), "--model", PARENT, "--dataset",
+        dataset.toString(), "--steps", "8", "--flag", "mirror_train=true", "--json");
+    assertThat(augmented.status()).as(augmented.err()).isZero();
+    assertThat(augmented.err()).contains("features of train-mirrored: 500/500 images")
+        .doesNotContain("features of train:").doesNotContain("features of test");
+    JsonNode info = RunFolder.open(project.resolve("runs"), "4").info();
+    assertThat(info.at("/feature_cache/train_mirrored").asBoolean()).isTrue();
+    assertThat(info.at("/feature_cache/train_examples").asInt()).isEqualTo(500);
+    assertThat(info.at("/feature_cache/extracted").asInt()).isEqualTo(500);
   }
 
   /** The {@code images} signature's probabilities of a batch of 224x224 RGB pixels. */
