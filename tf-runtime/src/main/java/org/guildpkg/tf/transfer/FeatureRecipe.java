@@ -26,8 +26,8 @@ import org.tensorflow.types.TFloat32;
  *       overlapping windows instead of the whole image (4 x 1,280 values: where in the image a
  *       feature fired), and beside it the whole-image averages of up to three earlier block
  *       outputs of other widths (for MobileNet v2 320, 160 and 96 channels: less ImageNet-specific
- *       features). On CIFAR-10 these gave 5.5 points more test accuracy than {@link #POOLED} on
- *       5,000 training images (docs/transfer-learning.md).
+ *       features). On CIFAR-10's full split a hidden-layer head reached 0.7871 test accuracy on
+ *       them against 0.7609 on {@link #POOLED} (docs/transfer-learning.md).
  * </ul>
  *
  * <p>Block outputs are found by walking back from the feature map along each op's first input and
