@@ -11,12 +11,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-/** {@code guild cache list|clean}: the home's download, source and index caches. */
+/** {@code guild cache list|clean}: the home's download, source, index and feature caches. */
 @Command(
     name = "cache",
     mixinStandardHelpOptions = true,
     description = "Show or clean the caches of $GUILD_HOME/cache (downloaded archives, GuildPkg"
-        + " sources, mirror indexes); installed packages are never touched.",
+        + " sources, mirror indexes, transfer-learning features); installed packages are never touched.",
     subcommands = {CacheCommand.ListCache.class, CacheCommand.Clean.class})
 final class CacheCommand implements Callable<Integer> {
   @ParentCommand GuildCli parent;
@@ -101,8 +101,9 @@ final class CacheCommand implements Callable<Integer> {
     @ParentCommand CacheCommand cache;
 
     @Option(names = "--all", description = "Remove every cached file: all downloaded archives, the"
-        + " GuildPkg sources (unless a package build runs) and the mirror indexes, fetched again"
-        + " when needed (default: only archives of packages that are not installed).")
+        + " GuildPkg sources (unless a package build runs), the mirror indexes and the"
+        + " transfer-learning features (unless a run uses them), made again when needed (default:"
+        + " only archives of packages that are not installed).")
     boolean all;
 
     @Override

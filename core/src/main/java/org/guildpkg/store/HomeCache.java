@@ -21,15 +21,16 @@ import org.guildpkg.io.PathLock;
 
 /**
  * The caches of a Guild home ({@code cache/}: downloaded archives, GuildPkg sources, mirror
- * indexes): what they hold and how to make them smaller, as pacman's {@code -Sc} and
- * {@code hf cache prune} do.
+ * indexes, transfer-learning features): what they hold and how to make them smaller, as pacman's
+ * {@code -Sc} and {@code hf cache prune} do.
  *
  * <p>{@link #clean(boolean)} removes downloaded archives that belong to no installed package
  * (with {@code all}, every cached file) and never touches installed packages, a download or an
  * install in progress (each holds the lock of its archive, {@code NAME-VERSION.pkg.tar.zst.lock},
  * which the clean must take first), or the source cache while a package build runs (the clean
  * holds {@code builds/.lock}, so none starts meanwhile, and skips the sources when any build's
- * lock is held). Lock files stay: removing a lock file that another process has open would let
+ * lock is held), or the features of a parent model and dataset that a transfer-learning run is
+ * reading or computing (it holds {@code cache/features/PARENT/DATASET.lock}). Lock files stay: removing a lock file that another process has open would let
  * two processes hold "the" lock.
  *
  * <pre>{@code
@@ -68,7 +69,9 @@ public final class HomeCache {
     /** A GuildPkg source: a downloaded file or a bare Git clone. */
     SOURCE,
     /** A mirror's cached index, signature or search digest. */
-    INDEX
+    INDEX,
+    /** The image features of one dataset as computed by one parent model (transfer learning). */
+    FEATURES
   }
 
   /**
@@ -97,7 +100,7 @@ public final class HomeCache {
   /** An entry a clean left, and why ("installed", "in use by a download or install", ...). */
   public record Kept(Entry entry, String reason) {}
 
-  /** Every cached entry: downloads, then sources, then indexes, each sorted by path. */
+  /** Every cached entry: downloads, then sources, indexes and features, each sorted by path. */
   public List<Entry> entries() {
     List<Entry> out = new ArrayList<>();
     for (Path p : children(layout.downloadCache())) {
@@ -118,12 +121,22 @@ public final class HomeCache {
     for (Path p : children(layout.indexCache())) {
       out.add(new Entry(Kind.INDEX, p, size(p), false));
     }
+    for (Path parent : children(layout.featureCache())) {
+      if (Files.isDirectory(parent, LinkOption.NOFOLLOW_LINKS)) {
+        for (Path p : children(parent)) {
+          if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+            out.add(new Entry(Kind.FEATURES, p, size(p), false));
+          }
+        }
+      }
+    }
     return out;
   }
 
   /**
    * Removes downloaded archives of packages that are not installed, or with {@code all} every
-   * cached file (downloads, sources, indexes); see the class comment for what is never touched.
+   * cached file (downloads, sources, indexes, features); see the class comment for what is never
+   * touched.
    *
    * @throws GuildException when a file cannot be deleted
    */
@@ -157,10 +170,29 @@ public final class HomeCache {
       for (Entry e : entries) {
         if (e.kind() == Kind.INDEX) {
           delete(e, removed);
+        } else if (e.kind() == Kind.FEATURES) {
+          PathLock lock = featuresLock(e.path());
+          if (lock.isHeldByCurrentThread() || !lock.tryAcquire()) {
+            kept.add(new Kept(e, "in use by a transfer-learning run"));
+            continue;
+          }
+          try {
+            delete(e, removed);
+          } finally {
+            lock.release();
+          }
         }
       }
     }
     return new Cleaned(List.copyOf(removed), List.copyOf(kept));
+  }
+
+  /**
+   * The lock a transfer-learning run holds while it reads or computes the features in {@code
+   * folder} ({@code cache/features/PARENT/DATASET}): {@code PARENT/DATASET.lock}.
+   */
+  public static PathLock featuresLock(Path folder) {
+    return PathLock.of(folder.resolveSibling(folder.getFileName() + LOCK));
   }
 
   /** Deletes the source entries unless a package build runs; none may start meanwhile. */

@@ -93,6 +93,15 @@ public record HomeLayout(Path root) {
     return cache().resolve("sources");
   }
 
+  /**
+   * The image features transfer-learning runs computed ({@code cache/features/PARENT/DATASET/}),
+   * each {@code PARENT/DATASET} folder locked by {@code PARENT/DATASET.lock} while a run reads or
+   * writes it.
+   */
+  public Path featureCache() {
+    return cache().resolve("features");
+  }
+
   /** The cache of archives downloaded from mirrors. */
   public Path downloadCache() {
     return cache().resolve("downloads");

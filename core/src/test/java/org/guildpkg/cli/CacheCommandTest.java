@@ -13,6 +13,7 @@ import org.guildpkg.io.PathLock;
 import org.guildpkg.mirror.Nginx;
 import org.guildpkg.mirror.TestPackages;
 import org.guildpkg.store.BuildDirs;
+import org.guildpkg.store.HomeCache;
 import org.guildpkg.store.HomeLayout;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -72,11 +73,15 @@ class CacheCommandTest {
     Path source = Files.createDirectories(layout.sourceCache().resolve("0123456789abcdef"))
         .resolve("upstream.tar.gz");
     Files.write(source, new byte[5000]);
+    Path features = Files.createDirectories(layout.featureCache().resolve("parent-1.0-0123/data-1.0-4567/train"))
+        .resolve("part-00000.features");
+    Files.write(features, new byte[3000]);
+    Path featureSet = features.getParent().getParent();
 
     assertThat(guild("cache", "list")).as(err).isZero();
     assertThat(out).contains("cache/downloads/alpha-1.0.pkg.tar.zst  [installed]")
         .contains("cache/downloads/beta-1.0.pkg.tar.zst\n").contains("5.0 kB  cache/sources/0123456789abcdef/upstream.tar.gz")
-        .contains("cache/indexes/web.json");
+        .contains("cache/indexes/web.json").contains("features     3.0 kB  cache/features/parent-1.0-0123/data-1.0-4567\n");
     assertThat(guild("cache", "list", "--json")).as(err).isZero();
     JsonNode json = new ObjectMapper().readTree(out);
     long sum = 0;
@@ -84,19 +89,23 @@ class CacheCommandTest {
       sum += e.get("bytes").asLong();
     }
     assertThat(json.get("bytes").asLong()).isEqualTo(sum)
-        .isEqualTo(Files.size(alpha) + Files.size(beta) + Files.size(gamma) + 5000
+        .isEqualTo(Files.size(alpha) + Files.size(beta) + Files.size(gamma) + 5000 + 3000
             + Files.size(layout.cachedIndex("web")) + Files.size(layout.cachedSearchDigest("web"))
             + Files.size(layout.cachedIndexValidators("web")));
 
-    // A download in progress (another thread holds its lock) and a running build.
+    // A download in progress (another thread holds its lock), a running build and a
+    // transfer-learning run using the features.
     PathLock gammaLock = PathLock.of(downloads.resolve("gamma-1.0.pkg.tar.zst.lock"));
     other.submit(gammaLock::acquire).get(10, TimeUnit.SECONDS);
+    PathLock featuresLock = HomeCache.featuresLock(featureSet);
+    other.submit(featuresLock::acquire).get(10, TimeUnit.SECONDS);
     BuildDirs.BuildDir build = other.submit(() -> BuildDirs.create(layout, "build-x")).get(10, TimeUnit.SECONDS);
 
     assertThat(guild("cache", "clean")).as(err).isZero();
     assertThat(beta).doesNotExist();
     assertThat(alpha).exists();
     assertThat(gamma).exists();
+    assertThat(features).exists();
     assertThat(out).startsWith("removed 1 entry, ");
     assertThat(err).contains("kept cache/downloads/gamma-1.0.pkg.tar.zst.part: in use by a download or an install")
         .contains("kept 1 archive(s) of installed packages");
@@ -106,17 +115,21 @@ class CacheCommandTest {
     assertThat(gamma).exists();
     assertThat(source).exists();
     assertThat(layout.cachedIndex("web")).doesNotExist();
-    assertThat(err).contains("kept cache/sources/0123456789abcdef/upstream.tar.gz: a package build is running (build-x");
+    assertThat(err).contains("kept cache/sources/0123456789abcdef/upstream.tar.gz: a package build is running (build-x")
+        .contains("kept cache/features/parent-1.0-0123/data-1.0-4567: in use by a transfer-learning run");
+    assertThat(features).exists();
     assertThat(layout.packageDir(org.guildpkg.spec.PackageName.of("alpha"),
         org.guildpkg.spec.Version.parse("1.0")).resolve("README.txt")).hasContent("alpha content");
 
     other.submit(() -> {
       build.close();
       gammaLock.release();
+      featuresLock.release();
     }).get(10, TimeUnit.SECONDS);
     assertThat(guild("cache", "clean", "--all")).as(err).isZero();
     assertThat(gamma).doesNotExist();
     assertThat(source).doesNotExist();
+    assertThat(featureSet).doesNotExist();
     assertThat(guild("cache", "list")).isZero();
     assertThat(err).contains("are empty");
     assertThat(guild("verify")).as(out + err).isZero();

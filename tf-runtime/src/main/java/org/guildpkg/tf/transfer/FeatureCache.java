@@ -109,7 +109,18 @@ public final class FeatureCache {
    */
   public Features get(
       String parentKey, String datasetKey, Split split, long limit, FeatureExtractor parent, Progress progress) {
+    return get(parentKey, datasetKey, split, limit, false, parent, progress);
+  }
+
+  /**
+   * As {@link #get(String, String, Split, long, FeatureExtractor, Progress)}, of the images or of
+   * their mirror images (cached apart, in the folder {@code SPLIT-mirrored}).
+   */
+  public Features get(
+      String parentKey, String datasetKey, Split split, long limit, boolean mirrored, FeatureExtractor parent,
+      Progress progress) {
     String image = imageFeature(split);
+    String name = split.name() + (mirrored ? "-mirrored" : "");
     long size = split.size();
     long wanted = limit > 0 ? Math.min(limit, size) : size;
     int dim = parent.dim();
@@ -118,7 +129,7 @@ public final class FeatureCache {
     }
     int n = (int) wanted;
     int parts = (n + PART - 1) / PART;
-    Path dir = folder(parentKey, datasetKey, split.name());
+    Path dir = folder(parentKey, datasetKey, name);
     float[] values = new float[n * dim];
     long[] labels = new long[n];
     boolean[] cached = new boolean[parts];
@@ -145,10 +156,10 @@ public final class FeatureCache {
       }
     }
     if (fromCache == n) {
-      LOG.info("using cached features of {} split '{}' ({} images): {}", split.dataset(), split.name(), n, dir);
+      LOG.info("using cached features of {} split '{}' ({} images): {}", split.dataset(), name, n, dir);
       return new Features(dim, values, labels, dir, 0);
     }
-    LOG.info("computing the features of {} split '{}' ({} images, {} cached)", split.dataset(), split.name(), n, fromCache);
+    LOG.info("computing the features of {} split '{}' ({} images, {} cached)", split.dataset(), name, n, fromCache);
     long start = System.nanoTime();
     int computed = 0;
     int done = 0;
@@ -164,7 +175,7 @@ public final class FeatureCache {
           int size1 = b.size();
           if (!cached[k]) {
             int at = pos - k * PART;
-            parent.features(b.string(image), partValues, at * dim);
+            parent.features(b.string(image), mirrored, partValues, at * dim);
             for (int i = 0; i < size1; i++) {
               partLabels[at + i] = b.int64(DatasetExamples.LABEL).getLong(i);
             }
@@ -186,7 +197,7 @@ public final class FeatureCache {
           }
           done = (int) Math.min(n, pos);
           double secs = (System.nanoTime() - start) / 1e9;
-          progress.onBatch(split.name(), done, n, computed / Math.max(secs, 1e-9));
+          progress.onBatch(name, done, n, computed / Math.max(secs, 1e-9));
         }
       }
       if (pos < readTo) {

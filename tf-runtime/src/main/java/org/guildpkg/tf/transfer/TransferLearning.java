@@ -84,6 +84,12 @@ public final class TransferLearning {
     m.put("train_examples", new FlagSpec("train_examples", "0", FlagType.INT,
         "Train on the train split's first N images only (0: all); their features are cached in parts, so a larger N later computes only the rest."));
     m.put("seed", new FlagSpec("seed", "1", FlagType.INT, "Seeds the head's initial weights, dropout and the shuffling."));
+    m.put("features", new FlagSpec("features", "spatial", FlagType.STRING,
+        "Which of the parent's activations the head learns from: spatial (its last feature map on a 2x2 grid and earlier blocks' averages) or pooled (its features signature as it is)."));
+    m.put("mirror", new FlagSpec("mirror", "true", FlagType.BOOL,
+        "Answer with the average of an image's and its mirror image's probabilities (in the test score and in the exported model)."));
+    m.put("mirror_train", new FlagSpec("mirror_train", "false", FlagType.BOOL,
+        "Also train on each train image's mirror image (twice the train split's feature extraction and memory)."));
     return java.util.Collections.unmodifiableMap(m);
   }
 
@@ -123,7 +129,7 @@ public final class TransferLearning {
 
   /** The feature caches' folder in a Guild home: {@code HOME/cache/features}. */
   public static Path cacheFolder(Path home) {
-    return org.guildpkg.store.HomeLayout.of(home.toAbsolutePath().normalize()).cache().resolve("features");
+    return org.guildpkg.store.HomeLayout.of(home.toAbsolutePath().normalize()).featureCache();
   }
 
   /**
@@ -179,20 +185,48 @@ public final class TransferLearning {
     Optional<Split> test = ds.splits().containsKey("test") ? Optional.of(ds.split("test")) : Optional.empty();
     String parentDigest = FeatureCache.folderDigest(parent.path());
     String datasetDigest = FeatureCache.folderDigest(ds.folder());
-    String parentKey = FeatureCache.key(parent.name().value(), parent.version().value(), parentDigest);
+    FeatureRecipe recipe = FeatureRecipe.of(flags.get("features"));
+    // The pooled recipe's caches keep the key they had before there were recipes.
+    String parentKey = FeatureCache.key(parent.name().value(), parent.version().value(), parentDigest)
+        + (recipe == FeatureRecipe.POOLED ? "" : "-" + recipe.id());
+    boolean mirror = flags.getBool("mirror");
+    boolean mirrorTrain = flags.getBool("mirror_train");
     String datasetKey = FeatureCache.key(req.datasetRef().name(), req.datasetRef().version(), datasetDigest);
     FeatureCache cache = new FeatureCache(req.cacheFolder());
     FeatureCache.Features trainF;
     Optional<FeatureCache.Features> testF;
+    Optional<FeatureCache.Features> testMirrored = Optional.empty();
     long extractStart = System.nanoTime();
     long trainLimit = flags.getInt("train_examples", 0);
-    try (FeatureExtractor fx = FeatureExtractor.load(parent.path(), parent.toString())) {
+    // `guild cache clean --all` leaves a parent and dataset's features alone while this is held.
+    org.guildpkg.io.PathLock cacheLock = org.guildpkg.store.HomeCache.featuresLock(
+        cache.folder(parentKey, datasetKey, "train").getParent());
+    if (!cacheLock.tryAcquire()) {
+      LOG.info("waiting for another run computing the same features ({})", cacheLock.file());
+      cacheLock.acquire();
+    }
+    try (FeatureExtractor fx = FeatureExtractor.load(parent.path(), parent.toString(), recipe)) {
+      if ((mirror || mirrorTrain) && !fx.mirrors()) {
+        LOG.warn("{} has no 'images' signature to feed mirror images to; going on without them", parent);
+        mirror = false;
+        mirrorTrain = false;
+      }
       // The test split first: it is the smaller, and a stopped train extraction goes on later.
       testF = test.map(s -> cache.get(parentKey, datasetKey, s, 0, fx, req.progress()));
+      if (mirror) {
+        testMirrored = test.map(s -> cache.get(parentKey, datasetKey, s, 0, true, fx, req.progress()));
+      }
       trainF = cache.get(parentKey, datasetKey, train, trainLimit, fx, req.progress());
+      if (mirrorTrain) {
+        trainF = withMirrored(trainF, cache.get(parentKey, datasetKey, train, trainLimit, true, fx, req.progress()));
+      }
+    } finally {
+      cacheLock.release();
     }
     double extractSeconds = (System.nanoTime() - extractStart) / 1e9;
-    long extractedImages = trainF.extracted() + testF.map(FeatureCache.Features::extracted).orElse(0);
+    long extractedImages = trainF.extracted() + testF.map(FeatureCache.Features::extracted).orElse(0)
+        + testMirrored.map(FeatureCache.Features::extracted).orElse(0);
+    boolean mirrored = mirror;
 
     FeatureHead head = FeatureHead.fit(trainF.values(), trainF.dim());
     InputSpec spec = new InputSpec(
@@ -225,8 +259,12 @@ public final class TransferLearning {
         info.put("dataset_sha256", datasetDigest);
         ObjectNode fc = info.putObject("feature_cache");
         fc.put("train", trainF.folder().toString());
-        fc.put("train_examples", trainF.count());
+        fc.put("train_mirrored", mirrorTrain);
+        fc.put("train_examples", mirrorTrain ? trainF.count() / 2 : trainF.count());
         testF.ifPresent(t -> fc.put("test", t.folder().toString()));
+        testMirrored.ifPresent(t -> fc.put("test_mirrored", t.folder().toString()));
+        fc.put("features", recipe.id());
+        fc.put("dim", trainF.dim());
         fc.put("extracted", extractedImages);
         ArrayNode cl = info.putArray("classes");
         classes.forEach(cl::add);
@@ -267,15 +305,22 @@ public final class TransferLearning {
           m.put("extracted_images", extractedImages);
           m.put("extraction_images_per_second", Math.round(extractedImages / extractSeconds * 10) / 10.0);
         }
+        m.put("features", recipe.id());
+        m.put("mirror", mirrored);
         if (testF.isPresent()) {
-          double acc = accuracy(model, testF.get(), spec);
+          double plain = accuracy(model, testF.get(), Optional.empty(), spec);
+          double acc = testMirrored.isPresent() ? accuracy(model, testF.get(), testMirrored, spec) : plain;
+          if (testMirrored.isPresent()) {
+            m.put("accuracy_without_mirror", plain);
+          }
           m.put("accuracy", acc);
           m.put("split", "test");
           m.put("examples", testF.get().count());
           events.scalar(s.steps(), "test/accuracy", (float) acc);
         }
         run.mergeMetrics(m);
-        RetrainedExport.export(run.model(), parent, image, classes, head, flags, seed, headDir, provenance(info));
+        RetrainedExport.export(run.model(), parent, image, classes, head, recipe, mirrored, flags, seed, headDir,
+            provenance(info));
       }
       info.put("steps", s.steps());
       info.put("status", "completed");
@@ -287,6 +332,18 @@ public final class TransferLearning {
     }
   }
 
+  /** The train features followed by their mirror images' (the extracted counts added up). */
+  private static FeatureCache.Features withMirrored(FeatureCache.Features a, FeatureCache.Features b) {
+    if (a.count() != b.count() || a.dim() != b.dim()) {
+      throw new GuildException("internal: " + b.count() + " mirrored train images for " + a.count());
+    }
+    float[] values = java.util.Arrays.copyOf(a.values(), a.values().length + b.values().length);
+    System.arraycopy(b.values(), 0, values, a.values().length, b.values().length);
+    long[] labels = java.util.Arrays.copyOf(a.labels(), a.count() + b.count());
+    System.arraycopy(b.labels(), 0, labels, a.count(), b.count());
+    return new FeatureCache.Features(a.dim(), values, labels, a.folder(), a.extracted() + b.extracted());
+  }
+
   private static ObjectNode provenance(ObjectNode info) {
     ObjectNode o = JsonNodeFactory.instance.objectNode();
     o.put("format", "retrained");
@@ -296,18 +353,51 @@ public final class TransferLearning {
     return o;
   }
 
-  private static double accuracy(TrainableModel model, FeatureCache.Features f, InputSpec spec) {
-    InMemoryExamples ex = new InMemoryExamples(spec, Map.of(FeatureHead.INPUT, f.values()), f.labels());
-    double correct = 0;
+  /**
+   * The share of {@code f}'s images whose most probable class is their label; with {@code
+   * mirrored} (the same images' mirror images, in the same order), of the two probabilities'
+   * average, as the exported model answers.
+   */
+  private static double accuracy(
+      TrainableModel model, FeatureCache.Features f, Optional<FeatureCache.Features> mirrored, InputSpec spec) {
     int n = f.count();
+    int k = (int) model.numClasses();
+    float[] p = probabilities(model, f, spec);
+    if (mirrored.isPresent()) {
+      if (mirrored.get().count() != n) {
+        throw new GuildException("internal: " + mirrored.get().count() + " mirrored test images for " + n);
+      }
+      float[] q = probabilities(model, mirrored.get(), spec);
+      for (int i = 0; i < p.length; i++) {
+        p[i] = (p[i] + q[i]) / 2;
+      }
+    }
+    int correct = 0;
+    for (int i = 0; i < n; i++) {
+      int best = 0;
+      for (int j = 1; j < k; j++) {
+        if (p[i * k + j] > p[i * k + best]) {
+          best = j;
+        }
+      }
+      correct += best == f.labels()[i] ? 1 : 0;
+    }
+    return correct / (double) n;
+  }
+
+  private static float[] probabilities(TrainableModel model, FeatureCache.Features f, InputSpec spec) {
+    InMemoryExamples ex = new InMemoryExamples(spec, Map.of(FeatureHead.INPUT, f.values()), f.labels());
+    int n = f.count();
+    int k = (int) model.numClasses();
+    float[] p = new float[n * k];
     for (int from = 0; from < n; from += 1000) {
       int size = Math.min(1000, n - from);
       try (TensorBatch b = ex.slice(from, size);
-          Result r = model.run(TrainableModel.EVALUATE, b.tensors())) {
-        correct += ((TFloat32) r.get("accuracy").orElseThrow()).getFloat() * size;
+          Result r = model.run(TrainableModel.SERVING, b.tensors())) {
+        ((TFloat32) r.get("probabilities").orElseThrow()).asRawTensor().data().asFloats().read(p, from * k, size * k);
       }
     }
-    return Math.round(correct) / (double) n;
+    return p;
   }
 
   private static void deleteQuietly(RunFolder run, RuntimeException e) {

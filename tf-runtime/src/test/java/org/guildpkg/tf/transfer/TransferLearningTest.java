@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.guildpkg.cli.CliRun.guild;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -18,6 +19,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
+import javax.imageio.ImageIO;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -36,6 +39,11 @@ import org.guildpkg.tf.project.RunFolder;
 import org.guildpkg.tf.serve.ModelServer;
 import org.guildpkg.tf.testing.UpstreamSources;
 import org.junit.jupiter.api.BeforeAll;
+import org.tensorflow.Result;
+import org.tensorflow.SavedModelBundle;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.types.TFloat32;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -108,18 +116,25 @@ class TransferLearningTest {
     CliRun first = guild(home, "train", "-C", project.toString(), "--model", PARENT, "--dataset", dataset.toString(),
         "--epochs", "20", "--flag", "hidden=256", "--json");
     assertThat(first.status()).as(first.err()).isZero();
-    assertThat(first.err()).contains("features of train: 500/500 images").contains("features of test: 300/300 images");
+    assertThat(first.err()).contains("features of train: 500/500 images").contains("features of test: 300/300 images")
+        .contains("features of test-mirrored: 300/300 images");
     JsonNode out = RunFolder.JSON.readTree(first.out());
     JsonNode metrics = out.get("metrics");
     // Chance is 0.1; a head on mobilenet-v2's features learns CIFAR-10 from 50 images a class.
     assertThat(metrics.get("accuracy").asDouble()).as(first.out()).isGreaterThan(0.5);
     assertThat(metrics.get("examples").asInt()).isEqualTo(300);
-    assertThat(metrics.get("extracted_images").asInt()).isEqualTo(800);
+    assertThat(metrics.get("extracted_images").asInt()).isEqualTo(1100);
+    assertThat(metrics.get("features").asText()).isEqualTo("spatial");
+    assertThat(metrics.get("mirror").asBoolean()).isTrue();
+    assertThat(metrics.get("accuracy_without_mirror").asDouble()).isGreaterThan(0.5);
     RunFolder run = RunFolder.open(project.resolve("runs"), "1");
     JsonNode info = run.info();
     assertThat(info.at("/parent/name").asText()).isEqualTo(PARENT);
     assertThat(info.at("/parent/sha256").asText()).hasSize(64);
-    assertThat(info.at("/feature_cache/extracted").asInt()).isEqualTo(800);
+    assertThat(info.at("/feature_cache/extracted").asInt()).isEqualTo(1100);
+    // MobileNet v2's 7x7x1280 map on a 2x2 grid, and the averages of its 320-, 160- and 96-wide blocks.
+    assertThat(info.at("/feature_cache/dim").asInt()).isEqualTo(4 * 1280 + 320 + 160 + 96);
+    assertThat(FeatureCache.part(Path.of(info.at("/feature_cache/test_mirrored").asText()), 0)).isRegularFile();
     Path trainCache = FeatureCache.part(Path.of(info.at("/feature_cache/train").asText()), 0);
     assertThat(trainCache).isRegularFile().startsWith(TransferLearning.cacheFolder(home));
     try (Stream<Path> s = Files.list(run.path())) {
@@ -220,6 +235,76 @@ class TransferLearningTest {
 
   @Test
   @Order(3)
+  void theRetrainedModelAnswersTheAverageOfAnImageAndItsMirrorImage() throws IOException {
+    // Run 3: run 1's flags but without the mirror; its head is trained on the same cached features.
+    CliRun plain = guild(home, "train", "-C", project.toString(), "--model", PARENT, "--dataset", dataset.toString(),
+        "--epochs", "20", "--flag", "hidden=256", "--flag", "mirror=false", "--json");
+    assertThat(plain.status()).as(plain.err()).isZero();
+    assertThat(plain.err()).doesNotContain("features of");
+    float[] px = pixels(images.resolve("test/horse/0003.jpg"));
+    float[] both = new float[2 * px.length];
+    System.arraycopy(px, 0, both, 0, px.length);
+    int row = 224 * 3;
+    for (int y = 0; y < 224; y++) {
+      for (int x = 0; x < 224; x++) {
+        System.arraycopy(px, y * row + x * 3, both, px.length + y * row + (223 - x) * 3, 3);
+      }
+    }
+    float[] mirrored = probabilities(RunFolder.open(project.resolve("runs"), "1").model(), both);
+    float[] alone = probabilities(RunFolder.open(project.resolve("runs"), "3").model(), both);
+    float differ = 0;
+    for (int k = 0; k < 10; k++) {
+      differ = Math.max(differ, Math.abs(alone[k] - alone[10 + k]));
+      float mean = (alone[k] + alone[10 + k]) / 2;
+      assertThat(mirrored[k]).as("class %d", k).isCloseTo(mean, org.assertj.core.data.Offset.offset(1e-5f));
+      assertThat(mirrored[10 + k]).as("class %d of the mirror image", k).isCloseTo(mean, org.assertj.core.data.Offset.offset(1e-5f));
+    }
+    // The image and its mirror image get different answers from a model that does not average them.
+    assertThat(differ).isGreaterThan(1e-4f);
+
+    // Run 4 also trains on the train images' mirror images: computed once, kept apart.
+    CliRun augmented = guild(home, "train", "-C", project.toString(), "--model", PARENT, "--dataset",
+        dataset.toString(), "--steps", "8", "--flag", "mirror_train=true", "--json");
+    assertThat(augmented.status()).as(augmented.err()).isZero();
+    assertThat(augmented.err()).contains("features of train-mirrored: 500/500 images")
+        .doesNotContain("features of train:").doesNotContain("features of test");
+    JsonNode info = RunFolder.open(project.resolve("runs"), "4").info();
+    assertThat(info.at("/feature_cache/train_mirrored").asBoolean()).isTrue();
+    assertThat(info.at("/feature_cache/train_examples").asInt()).isEqualTo(500);
+    assertThat(info.at("/feature_cache/extracted").asInt()).isEqualTo(500);
+  }
+
+  /** The {@code images} signature's probabilities of a batch of 224x224 RGB pixels. */
+  static float[] probabilities(Path model, float[] pixels) {
+    int n = pixels.length / (224 * 224 * 3);
+    try (SavedModelBundle b = SavedModelBundle.load(model.toString(), SavedModelBundle.DEFAULT_TAG);
+        TFloat32 in = TFloat32.tensorOf(Shape.of(n, 224, 224, 3), DataBuffers.of(pixels, true, false));
+        Result r = b.function("images").call(Map.of("images", in))) {
+      TFloat32 p = (TFloat32) r.get("probabilities").orElseThrow();
+      float[] out = new float[(int) p.size()];
+      p.asRawTensor().data().asFloats().read(out);
+      return out;
+    }
+  }
+
+  /** A photo's pixels resized (nearest) to 224x224, RGB 0-255, row by row. */
+  static float[] pixels(Path photo) throws IOException {
+    BufferedImage im = ImageIO.read(photo.toFile());
+    float[] out = new float[224 * 224 * 3];
+    for (int y = 0; y < 224; y++) {
+      for (int x = 0; x < 224; x++) {
+        int rgb = im.getRGB(x * im.getWidth() / 224, y * im.getHeight() / 224);
+        int o = (y * 224 + x) * 3;
+        out[o] = (rgb >> 16) & 0xff;
+        out[o + 1] = (rgb >> 8) & 0xff;
+        out[o + 2] = rgb & 0xff;
+      }
+    }
+    return out;
+  }
+
+  @Test
+  @Order(4)
   void aDatasetOfDecodedPixelsIsOneLineAndLeavesNoRun() throws IOException {
     Path decoded = tmp.resolve("decoded");
     Path few = tmp.resolve("few");
@@ -237,10 +322,26 @@ class TransferLearningTest {
   }
 
   @Test
+  @Order(5)
+  void spatialFeaturesOfAParentWhoseFeaturesAreNotAnAverageIsOneLine() {
+    // mobilenet-v2+cifar10 (installed by the packaging test) answers its features through the head's graph.
+    Path q = tmp.resolve("q2");
+    CliRun r = guild(home, "train", "-C", q.toString(), "--model", "mobilenet-v2+cifar10", "--dataset", dataset.toString());
+    assertThat(r.status()).as(r.err()).isEqualTo(1);
+    // What is being done, then the error in one line.
+    List<String> lines = r.err().strip().lines().toList();
+    assertThat(lines).hasSize(2);
+    assertThat(lines.get(0)).startsWith("retraining mobilenet-v2+cifar10");
+    assertThat(lines.get(1)).startsWith("guild: mobilenet-v2+cifar10").contains("not the average of a feature map")
+        .contains("--flag features=pooled");
+    assertThat(q.resolve("runs")).doesNotExist();
+  }
+
+  @Test
   void aParentWithoutFeaturesIsOneLine() {
     Path halfPlusTwo = Path.of("").toAbsolutePath().getParent()
         .resolve("testdata/tf-serving/saved_model_half_plus_two_cpu/00000123");
-    assertThatThrownBy(() -> FeatureExtractor.load(halfPlusTwo, "half-plus-two@1.0"))
+    assertThatThrownBy(() -> FeatureExtractor.load(halfPlusTwo, "half-plus-two@1.0", FeatureRecipe.SPATIAL))
         .isInstanceOf(GuildException.class)
         .hasMessageStartingWith("half-plus-two@1.0 has no 'features' signature")
         .hasMessageNotContaining("\n");
