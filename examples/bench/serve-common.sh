@@ -36,8 +36,8 @@ convnet_body="{\"instances\": [{\"image\": [$image_json]}]}"
 field() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p" <<<"$2"; }
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }   # a process's CPU time in 1/100 s
 
-# wrk against $1 with $2 connections for $3 seconds, body $4: wrk's RESULT line plus the server's
-# (pid $server_pid) and wrk's own CPU in cores
+# wrk against $1 with $2 connections for $3 seconds, body $4 (empty: GET instead of POST): wrk's
+# RESULT line plus the server's (pid $server_pid) and wrk's own CPU in cores
 wrk_run() {
   local endpoint="$1" c="$2" s="$3" body="$4" threads=$(( $2 < 2 ? 1 : 2 )) t0 s0 line
   s0="$(ticks "$server_pid")"; t0="$(date +%s.%N)"
