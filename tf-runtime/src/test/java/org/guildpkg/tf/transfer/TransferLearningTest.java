@@ -256,11 +256,12 @@ class TransferLearningTest {
     for (int k = 0; k < 10; k++) {
       differ = Math.max(differ, Math.abs(alone[k] - alone[10 + k]));
       float mean = (alone[k] + alone[10 + k]) / 2;
-      assertThat(mirrored[k]).as("class %d", k).isCloseTo(mean, org.assertj.core.data.Offset.offset(1e-5f));
-      assertThat(mirrored[10 + k]).as("class %d of the mirror image", k).isCloseTo(mean, org.assertj.core.data.Offset.offset(1e-5f));
+      assertThat(mirrored[k]).as("class %d", k).isCloseTo(mean, org.assertj.core.data.Offset.offset(1e-4f));
+      assertThat(mirrored[10 + k]).as("class %d of the mirror image", k).isCloseTo(mean, org.assertj.core.data.Offset.offset(1e-4f));
     }
-    // The image and its mirror image get different answers from a model that does not average them.
-    assertThat(differ).isGreaterThan(1e-4f);
+    // The image and its mirror image get different answers from a model that does not average them
+    // (by far more than the tolerance above, which covers two runs' float rounding).
+    assertThat(differ).as("the largest difference").isGreaterThan(2e-3f);
 
     // Run 4 also trains on the train images' mirror images: computed once, kept apart.
     CliRun augmented = guild(home, "train", "-C", project.toString(), "--model", PARENT, "--dataset",
