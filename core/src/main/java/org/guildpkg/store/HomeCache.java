@@ -154,16 +154,8 @@ public final class HomeCache {
       }
       String n = e.path().getFileName().toString();
       String archive = n.endsWith(PART) ? n.substring(0, n.length() - PART.length()) : n;
-      PathLock lock = PathLock.of(e.path().resolveSibling(archive + LOCK));
-      if (lock.isHeldByCurrentThread() || !lock.tryAcquire()) {
-        kept.add(new Kept(e, "in use by a download or an install"));
-        continue;
-      }
-      try {
-        delete(e, removed);
-      } finally {
-        lock.release();
-      }
+      deleteUnlessLocked(e, PathLock.of(e.path().resolveSibling(archive + LOCK)),
+          "in use by a download or an install", removed, kept);
     }
     if (all) {
       cleanSources(entries, removed, kept);
@@ -171,20 +163,24 @@ public final class HomeCache {
         if (e.kind() == Kind.INDEX) {
           delete(e, removed);
         } else if (e.kind() == Kind.FEATURES) {
-          PathLock lock = featuresLock(e.path());
-          if (lock.isHeldByCurrentThread() || !lock.tryAcquire()) {
-            kept.add(new Kept(e, "in use by a transfer-learning run"));
-            continue;
-          }
-          try {
-            delete(e, removed);
-          } finally {
-            lock.release();
-          }
+          deleteUnlessLocked(e, featuresLock(e.path()), "in use by a transfer-learning run", removed, kept);
         }
       }
     }
     return new Cleaned(List.copyOf(removed), List.copyOf(kept));
+  }
+
+  /** Deletes {@code e} holding {@code lock}, or keeps it with {@code reason} when someone else holds it. */
+  private void deleteUnlessLocked(Entry e, PathLock lock, String reason, List<Entry> removed, List<Kept> kept) {
+    if (lock.isHeldByCurrentThread() || !lock.tryAcquire()) {
+      kept.add(new Kept(e, reason));
+      return;
+    }
+    try {
+      delete(e, removed);
+    } finally {
+      lock.release();
+    }
   }
 
   /**
