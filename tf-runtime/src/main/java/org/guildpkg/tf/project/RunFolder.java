@@ -19,6 +19,7 @@ import org.guildpkg.GuildException;
 import org.guildpkg.io.FileOps;
 import org.guildpkg.io.PathLock;
 import org.guildpkg.tf.train.Trainer;
+import org.guildpkg.tf.train.TrainingListener;
 import org.guildpkg.tf.author.Flags;
 
 /**
@@ -220,6 +221,20 @@ public final class RunFolder {
   /** Replaces {@code run.json}. */
   public void writeInfo(ObjectNode info) {
     write("run.json", info);
+  }
+
+  /**
+   * A training listener that records each checkpoint's step as {@code steps} in {@code info} and
+   * writes it as {@code run.json}, so the run folder always says how far its checkpoints go.
+   */
+  public TrainingListener checkpointRecorder(ObjectNode info) {
+    return new TrainingListener() {
+      @Override
+      public void onCheckpoint(long step, Path checkpoint) {
+        info.put("steps", step);
+        writeInfo(info);
+      }
+    };
   }
 
   /** The run's flag values from {@code flags.json}. */

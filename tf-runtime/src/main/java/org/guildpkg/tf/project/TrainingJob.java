@@ -294,13 +294,7 @@ public final class TrainingJob {
         all.add(validator);
       }
       all.add(events);
-      all.add(new TrainingListener() {
-        @Override
-        public void onCheckpoint(long step, Path checkpoint) {
-          info.put("steps", step);
-          run.writeInfo(info);
-        }
-      });
+      all.add(run.checkpointRecorder(info));
       all.forEach(trainer::listener);
       TrainingSummary s;
       try {

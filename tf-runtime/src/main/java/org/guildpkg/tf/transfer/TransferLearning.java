@@ -284,13 +284,7 @@ public final class TransferLearning {
       long headStart = System.nanoTime();
       try (TensorBoardEvents events = TensorBoardEvents.create(run.path())) {
         all.add(events);
-        all.add(new TrainingListener() {
-          @Override
-          public void onCheckpoint(long step, Path checkpoint) {
-            info.put("steps", step);
-            run.writeInfo(info);
-          }
-        });
+        all.add(run.checkpointRecorder(info));
         all.forEach(trainer::listener);
         s = trainer.train();
         double headSeconds = (System.nanoTime() - headStart) / 1e9;
