@@ -27,9 +27,9 @@ public final class GrpcProtocol implements ServingProtocol {
   }
 
   @Override
-  public Endpoint start(Predictor predictor, String host, int port, long maxMessageBytes) {
+  public Endpoint start(Predictor predictor, String host, int port, long maxMessageBytes,
+      int threads) {
     AtomicInteger n = new AtomicInteger();
-    int threads = Math.max(8, 4 * Runtime.getRuntime().availableProcessors());
     ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
       Thread t = new Thread(r, "guild-grpc-" + n.incrementAndGet());
       t.setDaemon(true);

@@ -99,8 +99,9 @@ final class ServeCommand implements Callable<Integer> {
   List<String> allowSignatures = new ArrayList<>();
 
   @Option(names = "--threads", paramLabel = "N", description = "Requests handled at once, once read"
-      + " (default: four per processor, at least 8); connections are read on threads of their own,"
-      + " so slow clients do not take these.")
+      + " (default: four per processor, at least 8, and with --batching at least --max-batch-size,"
+      + " so that a batch can fill); connections are read on threads of their own, so slow"
+      + " clients do not take these.")
   Integer threads;
 
   /** Counted down to stop serving (by tests); a SIGINT or SIGTERM also stops the server. */

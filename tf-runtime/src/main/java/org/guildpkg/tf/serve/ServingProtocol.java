@@ -14,9 +14,10 @@ public interface ServingProtocol {
    * Starts serving {@code predictor} on {@code host}:{@code port} (0: an ephemeral port).
    *
    * @param maxMessageBytes the largest request message accepted
+   * @param threads the most calls handled at once
    * @throws org.guildpkg.GuildException when the address cannot be bound
    */
-  Endpoint start(Predictor predictor, String host, int port, long maxMessageBytes);
+  Endpoint start(Predictor predictor, String host, int port, long maxMessageBytes, int threads);
 
   /** A running protocol endpoint; closing it stops serving. */
   interface Endpoint extends AutoCloseable {

@@ -129,4 +129,21 @@ class BatchingTest {
   static Map<String, HostTensor> rows(float... values) {
     return Map.of("x", new HostTensor(DataType.DT_FLOAT, new long[] {values.length, 1}, values));
   }
+
+  @Test
+  void batchingRaisesTheDefaultHandlingLimitToTheBatchSizeSoThatABatchCanFill() {
+    int base = Math.max(8, 4 * Runtime.getRuntime().availableProcessors());
+    try (ModelServer plain = ModelServer.builder().start();
+        ModelServer small = ModelServer.builder()
+            .batching(new ModelServer.Batching(2, Duration.ZERO)).start();
+        ModelServer large = ModelServer.builder()
+            .batching(new ModelServer.Batching(base + 40, Duration.ZERO)).start();
+        ModelServer pinned = ModelServer.builder().threads(3)
+            .batching(new ModelServer.Batching(100, Duration.ZERO)).start()) {
+      assertThat(plain.threads()).isEqualTo(base);
+      assertThat(small.threads()).isEqualTo(base);
+      assertThat(large.threads()).isEqualTo(base + 40);
+      assertThat(pinned.threads()).isEqualTo(3);
+    }
+  }
 }
