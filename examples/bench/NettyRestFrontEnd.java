@@ -31,8 +31,8 @@ import org.guildpkg.tf.model.SavedModel;
 
 /**
  * A measurement prototype, not a server to deploy: the REST API of {@link ModelServer} (the same
- * {@code RestApi}, predictor and batching) behind a Netty event-loop HTTP front end instead of the
- * JDK's HTTP server, to measure what such a front end would give (see rest-front-end.sh). Two epoll
+ * {@code RestApi}, predictor and batching) behind a bare Netty event-loop HTTP front end, written to
+ * measure one against the JDK's HTTP server that ModelServer used then (see rest-front-end.sh). Two epoll
  * I/O threads read and parse requests and write answers; the API runs on a pool of THREADS. It has
  * none of ModelServer's limits or protections (in-flight budget, slow-client time limits, 415, the
  * metrics endpoint): it answers predict and status calls and nothing is hardened.
@@ -47,7 +47,7 @@ public final class NettyRestFrontEnd {
     if (args[4].equals("batching")) {
       b.batching(new ModelServer.Batching(64, Duration.ZERO));
     }
-    ModelServer server = b.start(); // its JDK server listens on an unused ephemeral port
+    ModelServer server = b.start(); // its own server listens on an unused ephemeral port
     server.add(args[1], 1, model);
     RestApi api = new RestApi(server.predictor(), ModelServer.DEFAULT_MAX_BODY_BYTES);
     ExecutorService pool = Executors.newFixedThreadPool(Integer.parseInt(args[3]), r -> {

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # REST front ends for half_plus_two at 64 connections, against in-process calls in the same run:
-# `guild serve` (the JDK's HTTP server: one selector thread hands each request to a connection
-# thread) and NettyRestFrontEnd, a measurement prototype that puts the same REST API, predictor and
-# batching behind a Netty event loop (2 epoll I/O threads, the API on a pool), each with batching
-# off and on. ROUNDS rounds (default 3), alternating, so that the machine's other load spreads over
+# `guild serve` and NettyRestFrontEnd, a measurement prototype that puts the same REST API,
+# predictor and batching behind a bare Netty event loop (2 epoll I/O threads, the API on a pool; no
+# limits, no handling permits, no in-flight budget), each with batching off and on. (The prototype
+# was written to measure an event-loop front end against the JDK's HTTP server, which `guild serve`
+# used until then; now it shows what the server's own limits and permits cost.) ROUNDS rounds (default 3), alternating, so that the machine's other load spreads over
 # all of them; the summary gives each round's req/s and its ratio to that round's in-process run.
 #   inprocess     InProcessPredict, 64 threads calling SavedModel.predict (x = 1, 2, 5)
-#   jdk:off       guild serve (handling permits: the default, 8 here)
-#   jdk:batching  guild serve --batching (permits: the batch size, 64)
+#   serve:off       guild serve (handling permits: the default, 8 here)
+#   serve:batching  guild serve --batching (permits: the batch size, 64)
 #   netty:off     the prototype, API pool of 8
 #   netty:batching  the prototype with batching, API pool of 64
 # Not a test; needs wrk, and Netty 4.1.118 for linux-x86_64 (fetched with Maven into the local
@@ -36,10 +37,10 @@ ncp="$ncp:$repo/io/netty/netty-transport-native-epoll/$netty_version/netty-trans
 javac -d "$work/classes" -cp "$cp$ncp" "$bench_dir/InProcessPredict.java" "$bench_dir/NettyRestFrontEnd.java"
 body='{"instances": [1.0, 2.0, 5.0]}'
 
-# Starts server $1 (jdk|netty) with batching $2 (off|batching); sets server_pid and url
+# Starts server $1 (serve|netty) with batching $2 (off|batching); sets server_pid and url
 start() {
   : >"$work/server.out"
-  if [[ "$1" == jdk ]]; then
+  if [[ "$1" == serve ]]; then
     local flags=(); [[ "$2" == batching ]] && flags=(--batching)
     java "${jopts[@]}" -cp "$cp" org.guildpkg.cli.GuildCli serve "$half_plus_two" --port 0 --name half_plus_two "${flags[@]}" \
       >"$work/server.out" 2>"$work/server.err" &
@@ -66,7 +67,7 @@ for round in $(seq "$rounds"); do
   line="$(java "${jopts[@]}" -Dwarmup="$warmup" -cp "$work/classes:$cp" InProcessPredict "$half_plus_two" "$secs" 64 2>/dev/null | grep RESULT)"
   echo "round $round inprocess $line (load average: $(cut -d' ' -f1-3 /proc/loadavg))"
   echo "$round inprocess $(field rps "$line")" >>"$work/results"
-  for server in jdk netty; do
+  for server in serve netty; do
     for batching in off batching; do
       start "$server" "$batching"
       endpoint="$url/v1/models/half_plus_two:predict"

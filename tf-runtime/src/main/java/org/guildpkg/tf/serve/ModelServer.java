@@ -1,19 +1,17 @@
 package org.guildpkg.tf.serve;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
@@ -86,12 +84,15 @@ import org.slf4j.LoggerFactory;
  * default four per processor, at least 8, and with batching at least the batch size, so that a
  * batch can fill: requests waiting for their batch take no CPU).
  *
- * <p><b>Slow clients.</b> Each connection is read on a thread of its own, and a request takes one
- * of the handling permits only once it is read whole, so clients that send slowly (a partial
- * request line or headers, a stalled chunked body, {@code Expect: 100-continue} and no body) do not
- * keep others from being answered. A client gets {@link #DEFAULT_MAX_EXCHANGE_SECONDS} to send a
- * request and to read an answer (the JDK's {@code sun.net.httpserver.maxReqTime} and {@code
- * maxRspTime}, which may be set before the first server starts), then its connection is closed.
+ * <p><b>HTTP and slow clients.</b> The REST API is served by Netty event loops, which read, parse
+ * and write every connection; a request is handed to a thread of its own once its headers are in
+ * (that thread reads the rest of its body as it comes) and takes one of the handling permits only
+ * once it is read whole. So clients that send slowly hold nothing (a partial request line or
+ * headers) or only their own thread (a stalled body, {@code Expect: 100-continue} and no body),
+ * and do not keep others from being answered. A client gets {@link #DEFAULT_MAX_EXCHANGE_SECONDS}
+ * (or {@code -D}{@value #MAX_EXCHANGE_PROPERTY}) to send a request, as long to take an answer, and
+ * a keep-alive connection may idle as long; then its connection is closed. At most 4,096
+ * connections are open at once; more are closed when accepted.
  *
  * <p><b>Memory.</b> A request body takes up to about five times its size in heap while it is
  * handled (its JSON tree and input tensor: measured 4.8 for 16 MiB of distinct decimals such as
@@ -113,29 +114,35 @@ public final class ModelServer implements AutoCloseable {
   private static final Pattern DIGITS = Pattern.compile("\\d{1,18}");
 
   /**
-   * How long a client may take to send one request, headers and body, in seconds (the JDK
-   * server's {@code sun.net.httpserver.maxReqTime}; checked once a second), and to read one
-   * answer ({@code sun.net.httpserver.maxRspTime}): 30 s unless those properties are set before
-   * the first server starts. A slower client's connection is closed.
+   * How long a client may take to send one request, headers and body, in seconds (checked once a
+   * second), to take one answer, and to leave a keep-alive connection idle: 30 s unless the
+   * {@value #MAX_EXCHANGE_PROPERTY} system property says otherwise. A slower client's connection
+   * is closed.
    */
   public static final long DEFAULT_MAX_EXCHANGE_SECONDS = 30;
 
-  /** The most connections read at once, each on a thread of its own; more wait to be read. */
-  static final int MAX_CONNECTION_THREADS = 4096;
+  /** The system property that sets {@link #DEFAULT_MAX_EXCHANGE_SECONDS}'s limit otherwise. */
+  public static final String MAX_EXCHANGE_PROPERTY = "guild.serve.maxExchangeSeconds";
 
-  static {
-    // The JDK's server writes headers and body in separate segments; with Nagle's algorithm on, the
-    // body waits for the client's delayed ACK (about 40 ms a request). Read once, at its first use.
-    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-      System.setProperty("sun.net.httpserver.nodelay", "true");
-    }
-    // A client that sends a request slowly (a partial request line or headers, a stalled body,
-    // Expect: 100-continue and no body) is cut off after this; the JDK server has no bound by default.
-    for (String p : List.of("sun.net.httpserver.maxReqTime", "sun.net.httpserver.maxRspTime")) {
-      if (System.getProperty(p) == null) {
-        System.setProperty(p, Long.toString(DEFAULT_MAX_EXCHANGE_SECONDS));
+  /** The most connections open at once, and of threads reading request bodies. */
+  static final int MAX_CONNECTIONS = 4096;
+
+  /** The limit of {@link #DEFAULT_MAX_EXCHANGE_SECONDS} in nanoseconds, as the property sets it. */
+  static long maxExchangeNanos() {
+    String v = System.getProperty(MAX_EXCHANGE_PROPERTY);
+    long seconds = DEFAULT_MAX_EXCHANGE_SECONDS;
+    if (v != null) {
+      try {
+        seconds = Long.parseLong(v.trim());
+      } catch (NumberFormatException e) {
+        seconds = -1;
+      }
+      if (seconds < 1) {
+        throw new GuildException("-D" + MAX_EXCHANGE_PROPERTY + "=" + v + " is not a whole number"
+            + " of seconds, at least 1");
       }
     }
+    return TimeUnit.SECONDS.toNanos(seconds);
   }
 
   /** The default limit of a request body: 16 MiB. */
@@ -162,7 +169,7 @@ public final class ModelServer implements AutoCloseable {
   private final Predictor predictor;
   private final Optional<ServingProtocol.Endpoint> grpc;
   private final boolean monitoring;
-  private final HttpServer http;
+  private final HttpFrontEnd http;
   private final ThreadPoolExecutor pool;
   private final Semaphore handling;
   private final int threads;
@@ -352,37 +359,31 @@ public final class ModelServer implements AutoCloseable {
     this.monitoring = b.monitoring;
     this.api = new RestApi(predictor, b.maxBodyBytes);
     AtomicInteger n = new AtomicInteger();
-    // The JDK server hands a connection to its executor on the connection's first bytes, and that
-    // thread then blocks reading the rest: with a small pool, a few slow clients would hold every
-    // thread. So connections are read on threads of their own (parked while a client is slow,
-    // cut off after maxReqTime), and only requests read whole take one of the `threads` permits
-    // to be handled.
+    // A request is handed to a thread of this pool once its headers are in, and that thread then
+    // blocks reading the rest of its body: a few clients that stall their bodies must not hold
+    // every thread, so the pool grows (to MAX_CONNECTIONS), and only requests read whole
+    // take one of the `threads` permits to be handled.
     this.threads = b.threads.orElse(b.defaultThreads());
     this.handling = new Semaphore(threads, true);
-    this.pool = new ThreadPoolExecutor(0, MAX_CONNECTION_THREADS, 30, TimeUnit.SECONDS,
+    this.pool = new ThreadPoolExecutor(0, MAX_CONNECTIONS, 30, TimeUnit.SECONDS,
         new SynchronousQueue<>(), r -> {
           Thread t = new Thread(r, "guild-serve-" + n.incrementAndGet());
           t.setDaemon(true);
           return t;
-        },
-        // All connection threads busy: the accepting thread reads this one itself, which slows
-        // accepting down instead of dropping connections.
-        new ThreadPoolExecutor.CallerRunsPolicy());
+        });
     try {
-      this.http = HttpServer.create(new InetSocketAddress(b.host, b.port), 256);
-    } catch (IOException e) {
+      this.http = new HttpFrontEnd(b.host, b.port, pool, this::exchange, maxExchangeNanos(),
+          MAX_CONNECTIONS);
+    } catch (GuildException e) {
       pool.shutdown();
-      throw new GuildException("cannot listen on " + b.host + ":" + b.port + ": " + e.getMessage()
-          + "; pick another --port or --host", e);
+      throw e;
     }
-    http.setExecutor(pool);
-    http.createContext("/", this::exchange);
     if (b.grpcPort.isPresent()) {
       try {
         this.grpc = Optional.of(protocol("grpc").start(predictor, b.host, b.grpcPort.getAsInt(),
             Math.max(4 * b.maxBodyBytes, 64L << 20), threads));
       } catch (RuntimeException e) {
-        http.stop(0);
+        http.close();
         pool.shutdown();
         throw e;
       }
@@ -390,7 +391,6 @@ public final class ModelServer implements AutoCloseable {
     } else {
       this.grpc = Optional.empty();
     }
-    http.start();
     LOG.info("serving TensorFlow Serving's REST API on {}", uri());
   }
 
@@ -411,12 +411,12 @@ public final class ModelServer implements AutoCloseable {
 
   /** The port the server listens on (the ephemeral one it got when asked for port 0). */
   public int port() {
-    return http.getAddress().getPort();
+    return http.address().getPort();
   }
 
   /** The server's base URL, such as {@code http://127.0.0.1:8501}. */
   public URI uri() {
-    String h = http.getAddress().getAddress().getHostAddress();
+    String h = http.address().getAddress().getHostAddress();
     return URI.create("http://" + (h.contains(":") ? "[" + h + "]" : h) + ":" + port());
   }
 
@@ -587,7 +587,7 @@ public final class ModelServer implements AutoCloseable {
     }
     closed = true;
     grpc.ifPresent(ServingProtocol.Endpoint::close);
-    http.stop(1);
+    http.close();
     pool.shutdown();
     try {
       if (!pool.awaitTermination(10, TimeUnit.SECONDS)) {
@@ -643,18 +643,14 @@ public final class ModelServer implements AutoCloseable {
   /** The path of the Prometheus endpoint, as TensorFlow Serving's. */
   public static final String METRICS_PATH = "/monitoring/prometheus/metrics";
 
-  private void exchange(HttpExchange ex) {
-    if (monitoring && ex.getRequestURI().getRawPath().equals(METRICS_PATH)
-        && ex.getRequestMethod().equals("GET")) {
+  private void exchange(HttpFrontEnd.Exchange ex) {
+    if (monitoring && ex.rawPath().equals(METRICS_PATH) && ex.method().equals("GET")) {
       try {
-        byte[] text = predictor.prometheusText().getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
-        ex.sendResponseHeaders(200, text.length);
-        ex.getResponseBody().write(text);
+        ReplyBody text = new ReplyBody();
+        text.write(predictor.prometheusText().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        ex.respond(200, Map.of("Content-Type", "text/plain; version=0.0.4; charset=utf-8"), text);
       } catch (IOException e) {
         LOG.debug("metrics client went away: {}", e.getMessage());
-      } finally {
-        ex.close();
       }
       return;
     }
@@ -693,7 +689,7 @@ public final class ModelServer implements AutoCloseable {
           throw new ApiException(503, "The server is shutting down; retry later");
         }
         try {
-          reply = api.handle(ex.getRequestMethod(), ex.getRequestURI().getRawPath(), body);
+          reply = api.handle(ex.method(), ex.rawPath(), body);
         } finally {
           handling.release();
         }
@@ -709,37 +705,33 @@ public final class ModelServer implements AutoCloseable {
           closeConnection = true;
           reply = outOfMemory(ex, e);
         } else {
-          LOG.warn("request {} {} failed", ex.getRequestMethod(), ex.getRequestURI(), e);
+          LOG.warn("request {} failed", ex, e);
           // The exception stays in the log: it may name server paths and internals.
           reply = new RestApi.Reply(500, api.error("Internal error; the server's log has the"
               + " details"), Optional.empty());
         }
       }
-      ex.getResponseHeaders().set("Content-Type", "application/json");
-      reply.allow().ifPresent(a -> ex.getResponseHeaders().set("Allow", a));
+      Map<String, String> headers = new LinkedHashMap<>();
+      headers.put("Content-Type", "application/json");
+      reply.allow().ifPresent(a -> headers.put("Allow", a));
       if (reply.status() == 503) {
-        ex.getResponseHeaders().set("Retry-After", "1");
+        headers.put("Retry-After", "1");
       }
       if (closeConnection) {
-        ex.getResponseHeaders().set("Connection", "close");
+        headers.put("Connection", "close");
       }
-      ex.sendResponseHeaders(reply.status(), reply.body().size());
-      try (OutputStream out = ex.getResponseBody()) {
-        reply.body().writeTo(out);
-      }
+      ex.respond(reply.status(), headers, reply.body());
     } catch (IOException e) {
-      LOG.debug("client of {} {} went away: {}", ex.getRequestMethod(), ex.getRequestURI(),
-          e.getMessage());
+      LOG.debug("client of {} went away: {}", ex, e.getMessage());
     } finally {
       budget.release(admitted[0]);
-      ex.close();
     }
   }
 
   /** The 503 of a request that ran out of heap: its own allocations are garbage now. */
-  private RestApi.Reply outOfMemory(HttpExchange ex, Throwable e) {
-    LOG.error("out of memory handling {} {} ({} request-body bytes in flight of a budget of {});"
-            + " lower --max-in-flight or raise -Xmx", ex.getRequestMethod(), ex.getRequestURI(),
+  private RestApi.Reply outOfMemory(HttpFrontEnd.Exchange ex, Throwable e) {
+    LOG.error("out of memory handling {} ({} request-body bytes in flight of a budget of {});"
+            + " lower --max-in-flight or raise -Xmx", ex,
         budget.inFlight(), budget.limit(), e);
     return new RestApi.Reply(503, api.error("Out of memory while handling the request; retry"
         + " later or send a smaller body"), Optional.empty());
@@ -758,13 +750,13 @@ public final class ModelServer implements AutoCloseable {
    * The body's declared length, or -1 for a chunked body; refused with 415 when compressed and
    * 413 when it is declared over the limit.
    */
-  private long checkBody(HttpExchange ex) {
-    String encoding = ex.getRequestHeaders().getFirst("Content-Encoding");
+  private long checkBody(HttpFrontEnd.Exchange ex) {
+    String encoding = ex.header("Content-Encoding");
     if (encoding != null && !encoding.isBlank() && !encoding.trim().equalsIgnoreCase("identity")) {
       throw new ApiException(415, "Content-Encoding " + encoding.trim()
           + " is not supported; send the JSON body uncompressed");
     }
-    String length = ex.getRequestHeaders().getFirst("Content-Length");
+    String length = ex.header("Content-Length");
     if (length == null) {
       return -1;
     }
@@ -787,8 +779,9 @@ public final class ModelServer implements AutoCloseable {
    * The request body: {@code length} bytes read into one array, or a chunked body ({@code length}
    * -1) refused with 413 as soon as it passes the limit, before it is read whole.
    */
-  private byte[] readBody(HttpExchange ex, long length, long[] admitted) throws IOException {
-    try (InputStream in = ex.getRequestBody()) {
+  private byte[] readBody(HttpFrontEnd.Exchange ex, long length, long[] admitted)
+      throws IOException {
+    try (InputStream in = ex.body()) {
       if (length >= 0) {
         return in.readNBytes((int) length); // a short body is a JSON parse error later
       }
@@ -820,8 +813,8 @@ public final class ModelServer implements AutoCloseable {
   }
 
   /** Reads and drops a refused body up to the size limit; false when more was left unread. */
-  private boolean drain(HttpExchange ex) throws IOException {
-    try (InputStream in = ex.getRequestBody()) {
+  private boolean drain(HttpFrontEnd.Exchange ex) throws IOException {
+    try (InputStream in = ex.body()) {
       byte[] chunk = new byte[16384];
       long total = 0;
       int n;

@@ -104,7 +104,7 @@ class HostileRequestsTest {
     }
   }
 
-  /** Sends one request; the status, or -1 for a raw exchange the JDK's HTTP parser refused. */
+  /** Sends one request; the status, or -1 for a raw exchange the server closed without an answer. */
   static int send(URI base, Hostile h) throws Exception {
     if (h.raw()) {
       return sendRaw(base, h);
@@ -137,7 +137,7 @@ class HostileRequestsTest {
       }
       String reply = Http.readHead(s.getInputStream());
       if (!reply.startsWith("HTTP/1.1 ")) {
-        return -1; // closed without an answer: the JDK's parser dropped a garbage request line
+        return -1; // closed without an answer: the server dropped a garbage request
       }
       return Integer.parseInt(reply.substring(9, 12));
     }
