@@ -38,7 +38,8 @@ import org.guildpkg.tf.model.SavedModel;
  * metrics endpoint): it answers predict and status calls and nothing is hardened.
  *
  * <p>Usage: {@code NettyRestFrontEnd SAVED_MODEL_DIR NAME PORT THREADS batching|off}; prints
- * {@code listening on PORT} once it serves (PORT 0: an ephemeral one).
+ * {@code listening on http://127.0.0.1:PORT} once it serves (PORT 0: an ephemeral one), as
+ * {@code guild serve} does.
  */
 public final class NettyRestFrontEnd {
   public static void main(String[] args) throws Exception {
@@ -75,7 +76,7 @@ public final class NettyRestFrontEnd {
                 });
           }
         }).bind("127.0.0.1", Integer.parseInt(args[2])).sync().channel();
-    System.out.println("listening on "
+    System.out.println("listening on http://127.0.0.1:"
         + ((java.net.InetSocketAddress) ch.localAddress()).getPort());
   }
 

@@ -50,14 +50,7 @@ start() {
       "$threads" "$2" >"$work/server.out" 2>"$work/server.err" &
   fi
   server_pid=$!
-  url=""
-  for _ in $(seq 600); do
-    url="$(sed -n 's/^listening on \(http:[^ ;]*\).*/\1/p; s/^listening on \([0-9][0-9]*\)$/http:\/\/127.0.0.1:\1/p' "$work/server.out")"
-    [[ -n "$url" ]] && break
-    kill -0 "$server_pid" 2>/dev/null || { cat "$work/server.err" >&2; exit 1; }
-    sleep 0.1
-  done
-  [[ -n "$url" ]] || { echo "$script: the $1 server did not start" >&2; exit 1; }
+  await_server
 }
 
 machine_note

@@ -3,7 +3,8 @@
 # Sets: conns (1 8 64), half_plus_two (TensorFlow Serving's test model), images (Debian's
 # Fashion-MNIST test images), server_pid (killed on exit), convnet_body (test image 0 of
 # Fashion-MNIST, an ankle boot, as a row-form predict body). Functions: convnet_model (trains
-# fashion-mnist-convnet-src briefly when $convnet is empty and sets it), field, ticks, wrk_run.
+# fashion-mnist-convnet-src briefly when $convnet is empty and sets it), await_server, field, ticks,
+# wrk_run.
 conns=(1 8 64)
 half_plus_two="$root/testdata/tf-serving/saved_model_half_plus_two_cpu/00000123"
 images="$FASHION_MNIST/t10k-images-idx3-ubyte.gz"
@@ -32,6 +33,19 @@ image_json="$({ zcat "$images" 2>/dev/null || true; } | head -c 800 | tail -c 78
   | awk '{for (i = 1; i <= NF; i++) p[n++] = $i}
          END {for (r = 0; r < 28; r++) {s = s (r ? "," : "") "["; for (c = 0; c < 28; c++) s = s (c ? "," : "") p[r*28+c]; s = s "]"}; print s}')"
 convnet_body="{\"instances\": [{\"image\": [$image_json]}]}"
+
+# Waits up to 60 s (the JVM and the model loading) for the server $server_pid to print
+# "listening on URL" to $work/server.out and sets url; exits with its stderr if it dies first.
+await_server() {
+  url=""
+  for _ in $(seq 600); do
+    url="$(sed -n 's/^listening on \(http:[^ ;]*\).*/\1/p' "$work/server.out")"
+    [[ -n "$url" ]] && return
+    kill -0 "$server_pid" 2>/dev/null || { cat "$work/server.err" >&2; exit 1; }
+    sleep 0.1
+  done
+  echo "$script: the server did not start" >&2; exit 1
+}
 
 field() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p" <<<"$2"; }
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }   # a process's CPU time in 1/100 s

@@ -29,14 +29,8 @@ rest() {
   java $flags -cp "$cp" org.guildpkg.cli.GuildCli serve "$dir" --port 0 --name "$model" \
     >"$work/server.out" 2>"$work/server.err" &
   server_pid=$!
-  local url=""
-  for _ in $(seq 600); do
-    url="$(sed -n 's/^listening on \(http:[^ ;]*\).*/\1/p' "$work/server.out")"
-    [[ -n "$url" ]] && break
-    kill -0 "$server_pid" 2>/dev/null || { cat "$work/server.err" >&2; exit 1; }
-    sleep 0.1
-  done
-  [[ -n "$url" ]] || { echo "serve-rest.sh: the server did not start" >&2; exit 1; }
+  local url
+  await_server
   local endpoint="$url/v1/models/$model:predict"
   echo "== $model: REST $label ($flags), ${warmup}s warm-up (load average: $(cut -d' ' -f1-3 /proc/loadavg))"
   WRK_BODY="$body" wrk -t2 -c64 -d"${warmup}s" -s "$bench_dir/serve-wrk.lua" "$endpoint" >/dev/null

@@ -42,14 +42,8 @@ serve_and_load() {
   java -cp "$cp" org.guildpkg.cli.GuildCli serve "$dir" --port 0 --name "$model" "$@" \
     >"$work/server.out" 2>"$work/server.err" &
   server_pid=$!
-  local url=""
-  for _ in $(seq 600); do   # up to 60 s for the JVM and the model to load
-    url="$(sed -n 's/^listening on \(http:[^ ;]*\).*/\1/p' "$work/server.out")"
-    [[ -n "$url" ]] && break
-    kill -0 "$server_pid" 2>/dev/null || { cat "$work/server.err" >&2; exit 1; }
-    sleep 0.1
-  done
-  [[ -n "$url" ]] || { echo "serve-wrk.sh: the server did not start" >&2; exit 1; }
+  local url
+  await_server
   local endpoint="$url/v1/models/$model:predict" reply
   reply="$(curl -sS -H 'Content-Type: application/json' -d "$body" "$endpoint")"
   grep -Eq "$expect" <<<"$reply" \

@@ -311,7 +311,7 @@ public final class ModelServer implements AutoCloseable {
 
     /**
      * The requests handled at once, once read, by each API (default: {@link #defaultThreads});
-     * requests are read on threads of their own, so slow clients do not take these.
+     * requests take these only once read whole, so slow clients do not take them.
      */
     public Builder threads(int threads) {
       if (threads < 1) {
@@ -323,10 +323,10 @@ public final class ModelServer implements AutoCloseable {
 
     /**
      * The requests handled at once unless {@link #threads} says otherwise, with the settings made
-     * so far: four per processor, at least 8, and with batching at least its {@code maxBatchSize}. Requests waiting in a batch
-     * queue only wait (one TensorFlow call runs for the batch), so fewer permits than the batch
-     * size would keep batches from filling: measured on half_plus_two at 64 connections, batching
-     * with 8 permits served no more than without batching.
+     * so far: four per processor, at least 8, and with batching at least its {@code
+     * maxBatchSize}. Requests waiting in a batch queue only wait (one TensorFlow call runs for the
+     * batch), so fewer permits than the batch size would keep batches from filling: measured on
+     * half_plus_two at 64 connections, batching with 8 permits served no more than without.
      */
     public int defaultThreads() {
       int base = Math.max(8, 4 * Runtime.getRuntime().availableProcessors());
